@@ -1,0 +1,73 @@
+"""The `faqkb` command line: validate content (and, with the search steps, search it)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+from . import pipeline
+from .problems import format_problems, summary
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """Reads mkdocs.yml even where it uses tags such as !!python/name (Material's emoji settings)."""
+
+
+_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def plugin_settings(config_file: Path) -> dict:
+    """The faqkb plugin's options from mkdocs.yml, or {} where there are none."""
+    try:
+        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("faqkb"), dict):
+            return plugin["faqkb"]
+    return {}
+
+
+def _validate(args: argparse.Namespace) -> int:
+    settings = plugin_settings(Path(args.config))
+    max_depth = args.max_depth or settings.get("max_depth") or 4
+    from .plugin import material_icon_svg
+
+    _, problems = pipeline.check(args.path, display_base=Path.cwd(), max_depth=max_depth,
+                                 icon_exists=lambda name: material_icon_svg(name) is not None)
+    if problems:
+        print(format_problems(problems, args.format))
+    if args.format == "text":
+        print(summary(problems), file=sys.stderr)
+    errors = any(p.is_error for p in problems)
+    return 1 if errors or (args.strict and problems) else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="faqkb", description="FAQ 帮助中心：检查内容、搜索。")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("validate", help="检查 FAQ 内容，列出所有问题")
+    check.add_argument("path", nargs="?", default="faq", help="内容目录（默认 faq）")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text",
+                       help="text：给人看；github：GitHub Actions 注释；json：给程序用")
+    check.add_argument("--strict", action="store_true", help="有警告也算失败")
+    check.add_argument("--max-depth", type=int, default=None, help="最多几层（默认读取 mkdocs.yml，否则 4）")
+    check.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml 的位置")
+    check.set_defaults(run=_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The MkDocs plugin: wires the steps into MkDocs' build events and nothing more."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from . import pipeline
+from .problems import format_problems, summary
+from .render import Contact, RenderOptions
+
+log = get_plugin_logger(__name__)
+ASSETS = Path(__file__).parent / "assets"
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class ContactConfig(base.Config):
+    chat_url = c.Type(str, default="")
+    phone = c.Type(str, default="")
+    email = c.Type(str, default="")
+    hours = c.Type(str, default="")
+
+
+class FaqConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    content_dir = c.Optional(c.Type(str))
+    """Folder of FAQ YAML, relative to mkdocs.yml; defaults to `docs_dir`."""
+    max_depth = c.Type(int, default=4)
+    hot_questions = c.Type(int, default=10)
+    home_heading = c.Type(str, default="您好，有什么可以帮您？")
+    contact = c.SubConfig(ContactConfig)
+
+
+class FaqPlugin(BasePlugin[FaqConfig]):
+    """Generates the help site's pages from FAQ YAML."""
+
+    supports_multiple_instances = False
+
+    def __init__(self):
+        self.command: str | None = None
+        self.build: pipeline.Build | None = None
+        self.final_site_dir: str | None = None
+
+    def on_startup(self, *, command, dirty) -> None:
+        """Remembers the command: only `mkdocs build` writes through a staging folder."""
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Runs first: loads, validates, links and renders, so a content error stops the build
+        before MkDocs empties the previous site."""
+        if not self.config.enabled:
+            return None
+        config_dir = Path(config.config_file_path or ".").parent
+        content_dir = config_dir / self.config.content_dir if self.config.content_dir else Path(config.docs_dir)
+        options = RenderOptions(
+            directory_urls=config.use_directory_urls,
+            hot_count=self.config.hot_questions,
+            contact=Contact(**dict(self.config.contact)),
+            home_heading=self.config.home_heading,
+            icon_svg=material_icon_svg,
+        )
+        build = pipeline.build(content_dir, display_base=config_dir, max_depth=self.config.max_depth,
+                               options=options, icon_exists=lambda name: material_icon_svg(name) is not None)
+        warnings = [p for p in build.problems if not p.is_error]
+        if build.has_errors or (config.strict and warnings):
+            raise PluginError("FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n"
+                              + format_problems(build.problems) + "\n" + summary(build.problems))
+        for problem in warnings:
+            log.warning(problem.as_text())
+        self.build = build
+        config.nav = build.navigation
+        config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
+        config.theme.dirs.insert(_user_dirs(config), str(TEMPLATES))
+        config.extra_css.insert(0, "assets/faqkb/faqkb.css")
+        if self.command == "build":
+            self.final_site_dir = config.site_dir
+            config.site_dir = str(_staging_dir(config.site_dir))
+            shutil.rmtree(config.site_dir, ignore_errors=True)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Replaces the YAML sources with the generated pages and the plugin's assets."""
+        if not self.build:
+            return files
+        for file in list(files):
+            if file.src_uri.endswith((".yml", ".yaml")):
+                files.remove(file)
+        for page in self.build.pages:
+            existing = files.get_file_from_path(page.uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.uri, content=page.markdown))
+        for asset in sorted(ASSETS.iterdir()):
+            files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Puts the finished site in place of the previous one, unless strict mode will abort."""
+        if not self.final_site_dir:
+            return
+        staging, final = Path(config.site_dir), Path(self.final_site_dir)
+        config.site_dir, self.final_site_dir = str(final), None
+        if config.strict and _strict_warning_count():
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        old = final.with_name(f".{final.name}.faqkb-old")
+        shutil.rmtree(old, ignore_errors=True)
+        if final.exists():
+            final.rename(old)
+        staging.rename(final)
+        shutil.rmtree(old, ignore_errors=True)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """A failed build removes its staging folder; the previous site stays untouched."""
+        if self.final_site_dir:
+            staging = _staging_dir(self.final_site_dir)
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _staging_dir(site_dir: str) -> Path:
+    final = Path(site_dir)
+    return final.with_name(f".{final.name}.faqkb-new")
+
+
+def _user_dirs(config: MkDocsConfig) -> int:
+    """Index after the user's custom_dir, so a project's own overrides still win over ours."""
+    return 1 if config.theme.custom_dir else 0
+
+
+def _strict_warning_count() -> int:
+    from mkdocs.utils import CountHandler
+
+    handlers = [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
+    return sum(n for h in handlers for _, n in h.get_counts())
+
+
+@functools.lru_cache(maxsize=None)
+def material_icon_svg(name: str) -> str | None:
+    """The SVG of a Material for MkDocs icon such as `material/cart`, or None if there is none."""
+    import material
+
+    if not name or ".." in name or name.startswith("/"):
+        return None
+    path = Path(material.__file__).parent / "templates" / ".icons" / f"{name}.svg"
+    return path.read_text(encoding="utf-8") if path.is_file() else None

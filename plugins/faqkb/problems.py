@@ -1,0 +1,127 @@
+"""Problems found in the content, with stable codes, and their text, GitHub and JSON forms.
+
+Every message is written for content staff: in Chinese, naming the file, line, column and field,
+saying what is wrong and how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+# code -> (severity, short title). The README's table of codes is generated from this.
+CATALOG: dict[str, tuple[str, str]] = {
+    "FAQ001": (ERROR, "YAML 语法错误"),
+    "FAQ002": (ERROR, "文件不是 UTF-8 编码"),
+    "FAQ003": (ERROR, "文件开头有 BOM"),
+    "FAQ004": (ERROR, "缩进里有 Tab 字符"),
+    "FAQ005": (ERROR, "文件是空的"),
+    "FAQ006": (ERROR, "文件的顶层结构不对"),
+    "FAQ007": (ERROR, "同一个字段写了两次"),
+    "FAQ101": (ERROR, "缺少必填字段"),
+    "FAQ102": (ERROR, "字段类型不对"),
+    "FAQ103": (ERROR, "未知字段"),
+    "FAQ104": (ERROR, "问题或答案是空的"),
+    "FAQ105": (ERROR, "id 格式不对"),
+    "FAQ106": (ERROR, "id 重复"),
+    "FAQ107": (ERROR, "frequency 不是大于等于 0 的整数"),
+    "FAQ108": (ERROR, "updated 日期不对"),
+    "FAQ109": (WARNING, "列表里有重复的词"),
+    "FAQ110": (ERROR, "条目不是“字段: 值”的形式"),
+    "FAQ201": (ERROR, "层级太深"),
+    "FAQ202": (ERROR, "分类目录缺少 _category.yml"),
+    "FAQ203": (ERROR, "空分类"),
+    "FAQ204": (WARNING, "图标名称不存在"),
+    "FAQ205": (ERROR, "目录名不合法"),
+    "FAQ206": (ERROR, "条目文件不在分类目录里"),
+    "FAQ207": (ERROR, "找不到内容目录"),
+    "FAQ301": (ERROR, "条目没有按 frequency 从高到低排列"),
+    "FAQ401": (ERROR, "related 指向不存在的 id"),
+    "FAQ402": (ERROR, "答案里的 [[...]] 链接指向不存在的 id"),
+    "FAQ403": (ERROR, "链接指向了自己"),
+    "FAQ404": (ERROR, "同一个 id 在列表里出现了两次"),
+    "FAQ501": (ERROR, "同义词组格式不对"),
+    "FAQ502": (ERROR, "一个词出现在两个同义词组里"),
+    "FAQ503": (WARNING, "同义词组里有重复的词"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the content: where, which rule, what and how to fix it."""
+
+    code: str
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+    hint: str = ""
+
+    @property
+    def severity(self) -> str:
+        return CATALOG[self.code][0]
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_text(self) -> str:
+        level = "错误" if self.is_error else "警告"
+        where = f"{self.file}:{self.line}:{self.column}"
+        field = f" [{self.field}]" if self.field else ""
+        text = f"{where}: {level} {self.code}{field} {self.message}"
+        if self.hint:
+            text += f"\n    怎么改：{self.hint}"
+        return text
+
+    def as_github(self) -> str:
+        kind = "error" if self.is_error else "warning"
+        title = f"{self.code} {CATALOG[self.code][1]}"
+        body = self.message + (f" 怎么改：{self.hint}" if self.hint else "")
+        return (
+            f"::{kind} file={_gh_property(self.file)},line={self.line},col={self.column},"
+            f"title={_gh_property(title)}::{_gh_data(body)}"
+        )
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["severity"] = self.severity
+        data["title"] = CATALOG[self.code][1]
+        return data
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems in reading order: by file, then line and column."""
+    return sorted(problems, key=lambda p: (p.file, p.line, p.column, p.code))
+
+
+def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
+    """Render problems as `text` (for people), `github` (Actions annotations) or `json`."""
+    ordered = sort_problems(problems)
+    if fmt == "json":
+        return json.dumps([p.as_dict() for p in ordered], ensure_ascii=False, indent=2)
+    if fmt == "github":
+        return "\n".join(p.as_github() for p in ordered)
+    return "\n".join(p.as_text() for p in ordered)
+
+
+def summary(problems: Iterable[Problem]) -> str:
+    problems = list(problems)
+    errors = sum(p.is_error for p in problems)
+    warnings = len(problems) - errors
+    if not problems:
+        return "检查通过：没有发现问题。"
+    return f"发现 {errors} 个错误，{warnings} 个警告。"

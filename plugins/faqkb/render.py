@@ -1,0 +1,324 @@
+"""Step 4: turn valid, linked content into pages (Markdown documents holding safe HTML).
+
+Answers are Markdown written by staff and published to everyone, so they are rendered here once,
+sanitised with nh3, and embedded as HTML. MkDocs then only wraps the pages in the theme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import markdown
+import nh3
+
+from .link import INLINE_LINK, Links
+from .model import QUESTION_DIR, Category, Content, Entry
+
+EXCERPT_LENGTH = 60
+
+_ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h2", "h3", "h4", "h5", "hr", "i", "img",
+    "kbd", "li", "mark", "ol", "p", "pre", "s", "small", "strong", "sub", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+@dataclass
+class Contact:
+    """Customer-service channels shown under "没有找到答案？" (all optional)."""
+
+    chat_url: str = ""
+    phone: str = ""
+    email: str = ""
+    hours: str = ""
+
+
+@dataclass
+class RenderOptions:
+    directory_urls: bool = True
+    hot_count: int = 10
+    contact: Contact = field(default_factory=Contact)
+    home_heading: str = "您好，有什么可以帮您？"
+    search_placeholder: str = "输入问题或关键词，例如：退款多久到账"
+    icon_svg: Callable[[str], str | None] = lambda name: None
+
+
+@dataclass
+class Page:
+    uri: str  # source path MkDocs sees, e.g. "q/refund-time.md"
+    title: str
+    markdown: str
+    kind: str  # "home", "category" or "question"
+
+
+def question_uri(entry_id: str) -> str:
+    return f"{QUESTION_DIR}/{entry_id}.md"
+
+
+def category_uri(path: tuple[str, ...]) -> str:
+    return "/".join(path) + "/index.md"
+
+
+def page_url(uri: str, directory_urls: bool = True) -> str:
+    """The URL MkDocs gives a source path, relative to the site root."""
+    stem = uri[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[:-5]
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str:
+    source = page_url(from_uri, directory_urls)
+    target = page_url(to_uri, directory_urls)
+    base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
+    rel = posixpath.relpath(target or ".", base or ".")
+    if (not target or target.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    return "./" if rel in (".", "./") else rel
+
+
+def sorted_categories(categories: list[Category]) -> list[Category]:
+    """Manual `order` first, then by how often their questions are asked, most first."""
+
+    def key(category: Category):
+        total = sum(e.frequency for e in category.all_entries())
+        manual = category.order if isinstance(category.order, int) else None
+        return (manual is None, manual or 0, -total, category.slug)
+
+    return sorted(categories, key=key)
+
+
+def by_frequency(entries) -> list[Entry]:
+    return sorted(entries, key=lambda e: (-e.frequency, e.question))
+
+
+def excerpt(answer_html: str, length: int = EXCERPT_LENGTH) -> str:
+    text = html.unescape(nh3.clean(answer_html, tags=set()))
+    text = re.sub(r"\s+", " ", text).strip()
+    return text if len(text) <= length else text[:length].rstrip() + "…"
+
+
+def _safe_url(url: str) -> str:
+    url = url.strip()
+    scheme = url.split(":", 1)[0].lower() if ":" in url.split("/", 1)[0] else ""
+    return url if scheme in ("", "http", "https", "mailto", "tel") else ""
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+
+
+def _separate_lists(text: str) -> str:
+    """Python-Markdown only starts a list after a blank line; staff rarely leave one."""
+    lines = text.split("\n")
+    out: list[str] = []
+    in_fence = False
+    for line in lines:
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if (not in_fence and out and _LIST_ITEM.match(line) and out[-1].strip()
+                and not _LIST_ITEM.match(out[-1]) and not out[-1].startswith((" ", "\t"))):
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+class Renderer:
+    """Renders every page of the site from valid, linked content."""
+
+    def __init__(self, content: Content, links: Links, options: RenderOptions | None = None):
+        self.content = content
+        self.links = links
+        self.options = options or RenderOptions()
+        self.entries = {entry.id: entry for entry in content.entries}
+        self.categories = {category.path: category for category in content.walk_categories()}
+        self._markdown = markdown.Markdown(extensions=["tables", "fenced_code", "sane_lists"], output_format="html")
+        self.answer_html: dict[str, str] = {}
+        self.excerpts: dict[str, str] = {}
+
+    # -- answers -------------------------------------------------------------------------------
+    def render_answer(self, entry: Entry, page_uri: str) -> str:
+        def replace(match: re.Match) -> str:
+            target = self.entries.get(match.group("id").strip())
+            if target is None:
+                return match.group(0)
+            text = (match.group("text") or target.question).strip()
+            text = re.sub(r"([\[\]\\`*_])", r"\\\1", text)
+            return f"[{text}]({self.url(page_uri, question_uri(target.id))})"
+
+        source = INLINE_LINK.sub(replace, _separate_lists(entry.answer.strip("\n")))
+        self._markdown.reset()
+        converted = self._markdown.convert(source)
+        return nh3.clean(converted, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes=_URL_SCHEMES,
+                         link_rel=None)
+
+    def url(self, from_uri: str, to_uri: str) -> str:
+        return relative_url(from_uri, to_uri, self.options.directory_urls)
+
+    # -- pages ---------------------------------------------------------------------------------
+    def pages(self) -> list[Page]:
+        pages = [self.question_page(entry) for entry in self.content.entries]
+        pages += [self.category_page(category) for category in self.categories.values()]
+        pages.append(self.home_page())
+        return pages
+
+    def question_page(self, entry: Entry) -> Page:
+        uri = question_uri(entry.id)
+        answer = self.answer_html[entry.id] = self.render_answer(entry, uri)
+        self.excerpts[entry.id] = excerpt(answer)
+        parts = [
+            self._front_matter(entry.question, self.excerpts[entry.id], "question"),
+            self._breadcrumb(uri, entry.category),
+            f'<h1 class="faqkb-question">{html.escape(entry.question)}</h1>',
+            f'<div class="faqkb-answer">\n{answer}\n</div>',
+        ]
+        if isinstance(entry.updated, (dt.date, dt.datetime)):
+            day = entry.updated.date() if isinstance(entry.updated, dt.datetime) else entry.updated
+            parts.append(f'<p class="faqkb-updated">最后更新：<time datetime="{day.isoformat()}">'
+                         f"{day.year} 年 {day.month} 月 {day.day} 日</time></p>")
+        related = [self.entries[i] for i in self.links.related(entry.id)]
+        if related:
+            items = "".join(f'<li><a href="{self.url(uri, question_uri(r.id))}">{html.escape(r.question)}</a></li>'
+                            for r in related)
+            parts.append(f'<section class="faqkb-related"><h2>相关问题</h2><ul>{items}</ul></section>')
+        parts.append(self._contact())
+        parts.append(self._json_ld(entry, answer, uri))
+        return Page(uri, entry.question, "\n\n".join(parts) + "\n", "question")
+
+    def category_page(self, category: Category) -> Page:
+        uri = category_uri(category.path)
+        description = category.description if isinstance(category.description, str) else ""
+        parts = [
+            self._front_matter(category.title, description, "category"),
+            self._breadcrumb(uri, category.path[:-1]),
+            f'<h1>{html.escape(category.title)}</h1>',
+        ]
+        if description:
+            parts.append(f'<p class="faqkb-description">{html.escape(description)}</p>')
+        if category.children:
+            parts.append('<h2>分类</h2>\n' + self._tiles(uri, sorted_categories(category.children)))
+        if category.entries:
+            parts.append('<h2>常见问题</h2>\n' + self._question_list(uri, by_frequency(category.entries), excerpts=True))
+        parts.append(self._contact())
+        return Page(uri, category.title, "\n\n".join(parts) + "\n", "category")
+
+    def home_page(self) -> Page:
+        uri = "index.md"
+        options = self.options
+        hot = by_frequency(self.content.entries)[: options.hot_count]
+        search_url = html.escape(posixpath.join(self.url(uri, "search/index.md"), ""))
+        parts = [
+            self._front_matter("首页", options.home_heading, "home"),
+            '<section class="faqkb-hero">'
+            f'<h1>{html.escape(options.home_heading)}</h1>'
+            f'<form class="faqkb-hero-search" role="search" action="{search_url}" method="get">'
+            f'<input type="search" name="q" aria-label="搜索问题" placeholder="{html.escape(options.search_placeholder)}"'
+            ' autocomplete="off" enterkeyhint="search">'
+            '<button type="submit">搜索</button></form></section>',
+            '<h2 id="hot">热门问题</h2>\n' + self._question_list(uri, hot, excerpts=False, numbered=True),
+            '<h2 id="categories">问题分类</h2>\n' + self._tiles(uri, sorted_categories(self.content.categories)),
+        ]
+        return Page(uri, "首页", "\n\n".join(parts) + "\n", "home")
+
+    # -- pieces --------------------------------------------------------------------------------
+    @staticmethod
+    def _front_matter(title: str, description: str, kind: str) -> str:
+        # JSON strings are valid YAML scalars, so any text is safe here.
+        return "---\n" + "\n".join([
+            f"title: {json.dumps(title, ensure_ascii=False)}",
+            f"description: {json.dumps(description, ensure_ascii=False)}",
+            f"faqkb: {kind}",
+        ]) + "\n---"
+
+    def _breadcrumb(self, uri: str, path: tuple[str, ...]) -> str:
+        links = [f'<a href="{self.url(uri, "index.md")}">首页</a>']
+        for depth in range(1, len(path) + 1):
+            category = self.categories[path[:depth]]
+            links.append(f'<a href="{self.url(uri, category_uri(category.path))}">{html.escape(category.title)}</a>')
+        return '<nav class="faqkb-breadcrumb" aria-label="当前位置">' + '<span aria-hidden="true"> › </span>'.join(links) + "</nav>"
+
+    def _question_list(self, uri: str, entries: list[Entry], *, excerpts: bool, numbered: bool = False) -> str:
+        items = []
+        for entry in entries:
+            link = f'<a href="{self.url(uri, question_uri(entry.id))}">{html.escape(entry.question)}</a>'
+            if excerpts:
+                text = self.excerpts.get(entry.id) or excerpt(self.render_answer(entry, uri))
+                link += f'<p class="faqkb-excerpt">{html.escape(text)}</p>'
+            items.append(f"<li>{link}</li>")
+        tag = "ol" if numbered else "ul"
+        return f'<{tag} class="faqkb-questions">{"".join(items)}</{tag}>'
+
+    def _tiles(self, uri: str, categories: list[Category]) -> str:
+        tiles = []
+        for category in categories:
+            count = sum(1 for _ in category.all_entries())
+            icon = self.options.icon_svg(category.icon) if isinstance(category.icon, str) else None
+            icon = icon or self.options.icon_svg("material/folder-question-outline") or ""
+            description = category.description if isinstance(category.description, str) else ""
+            tiles.append(
+                f'<a class="faqkb-tile" href="{self.url(uri, category_uri(category.path))}">'
+                f'<span class="faqkb-tile-icon" aria-hidden="true">{icon}</span>'
+                f'<span class="faqkb-tile-title">{html.escape(category.title)}</span>'
+                f'<span class="faqkb-tile-description">{html.escape(description)}</span>'
+                f'<span class="faqkb-tile-count">{count} 个问题</span></a>'
+            )
+        return f'<div class="faqkb-tiles">{"".join(tiles)}</div>'
+
+    def _contact(self) -> str:
+        contact = self.options.contact
+        items = []
+        if contact.chat_url and _safe_url(contact.chat_url):
+            items.append(f'<li>在线客服：<a href="{html.escape(_safe_url(contact.chat_url))}">立即咨询</a></li>')
+        if contact.phone:
+            tel = re.sub(r"[^0-9+]", "", contact.phone)
+            items.append(f'<li>客服热线：<a href="tel:{tel}">{html.escape(contact.phone)}</a></li>')
+        if contact.email:
+            items.append(f'<li>客服邮箱：<a href="mailto:{html.escape(contact.email)}">{html.escape(contact.email)}</a></li>')
+        if contact.hours:
+            items.append(f"<li>服务时间：{html.escape(contact.hours)}</li>")
+        if not items:
+            return ""
+        return f'<aside class="faqkb-contact"><h2>没有找到答案？联系客服</h2><ul>{"".join(items)}</ul></aside>'
+
+    def _json_ld(self, entry: Entry, answer_html: str, uri: str) -> str:
+        data = {
+            "@context": "https://schema.org",
+            "@type": "FAQPage",
+            "mainEntity": [{
+                "@type": "Question",
+                "name": entry.question,
+                "acceptedAnswer": {"@type": "Answer", "text": answer_html},
+            }],
+        }
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        # Neither "</script>" nor "<!--" may appear inside a script element.
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return f'<script type="application/ld+json">{text}</script>'
+
+
+def render_pages(content: Content, links: Links, options: RenderOptions | None = None) -> list[Page]:
+    """Every page of the site: questions, categories and the home page."""
+    return Renderer(content, links, options).pages()
+
+
+def navigation(content: Content) -> list:
+    """MkDocs `nav`: the home page and the category tree only (questions are reached from categories)."""
+
+    def section(category: Category):
+        children = [category_uri(category.path)] + [section(c) for c in sorted_categories(category.children)]
+        return {category.title: children}
+
+    return [{"首页": "index.md"}] + [section(c) for c in sorted_categories(content.categories)]

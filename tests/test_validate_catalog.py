@@ -1,0 +1,87 @@
+"""Every validation rule, from a catalog of bad content under fixtures/bad/<case>/faq.
+
+Each case's expected.txt is the exact text content staff see: file:line:column, code, field,
+message and hint. Regenerate with `pytest --update-goldens` and review the diff.
+"""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from faqkb import pipeline
+from faqkb.plugin import material_icon_svg
+from faqkb.problems import CATALOG, format_problems
+
+BAD = Path(__file__).parent / "fixtures" / "bad"
+CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
+
+
+def check_case(case: str):
+    _, problems = pipeline.check(BAD / case / "faq", display_base=BAD / case,
+                                 icon_exists=lambda name: material_icon_svg(name) is not None)
+    return problems
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_content_gives_the_documented_message(case, update_goldens):
+    problems = check_case(case)
+    text = format_problems(problems) + "\n"
+    golden = BAD / case / "expected.txt"
+    if update_goldens:
+        golden.write_text(text, encoding="utf-8")
+    assert problems, f"{case}: the bad content was accepted"
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_every_code_in_the_catalog_has_a_bad_fixture():
+    seen = {p.code for case in CASES for p in check_case(case)}
+    assert set(CATALOG) - seen == {"FAQ207"}  # FAQ207 (no content folder) is tested below
+
+
+def test_missing_content_folder_is_reported_not_raised(tmp_path):
+    _, problems = pipeline.check(tmp_path / "nope", display_base=tmp_path)
+    assert [p.code for p in problems] == ["FAQ207"]
+    assert "nope" in problems[0].message
+
+
+def test_five_level_entry_names_file_and_line():
+    problems = check_case("too-deep")
+    deep = [p for p in problems if p.code == "FAQ201"]
+    assert [(p.file, p.line) for p in deep] == [("faq/a/b/c/d/_category.yml", 1), ("faq/a/b/c/d/deep.yml", 1)]
+    assert all("ok.yml" not in p.file for p in problems)
+
+
+def test_broken_related_id_names_line_and_suggests_the_nearest_id():
+    [problem] = [p for p in check_case("related-missing") if p.code == "FAQ401" and "return-hw" in p.message]
+    assert (problem.file, problem.line, problem.column) == ("faq/after-sales/refunds.yml", 5, 13)
+    assert "return-how" in problem.hint
+
+
+def test_duplicate_id_names_both_places():
+    [problem] = [p for p in check_case("duplicate-id") if p.code == "FAQ106"]
+    assert problem.file == "faq/payment/pay.yml" and problem.line == 5
+    assert "faq/after-sales/refunds.yml:1" in problem.message
+
+
+def test_out_of_order_file_reports_first_pair_and_the_order_to_use():
+    [problem] = check_case("out-of-order")
+    assert problem.code == "FAQ301" and problem.line == 12
+    assert "return-how" in problem.message and "refund-partial" in problem.message
+    assert "refund-time（1520） → return-how（980） → refund-partial（45） → refund-card（12）" in problem.hint
+
+
+def test_inline_link_error_points_at_the_line_inside_the_answer():
+    problems = [p for p in check_case("inline-missing") if p.code == "FAQ402"]
+    assert [(p.line, p.column) for p in problems] == [(5, 11), (6, 9)]
+
+
+def test_future_updated_date_depends_on_today(tmp_path, write_tree):
+    from faqkb.load import load_content
+    from faqkb.validate import validate
+
+    root = write_tree({"a/_category.yml": "title: 甲\n",
+                       "a/x.yml": "- id: x\n  question: 问\n  answer: 答\n  frequency: 1\n  updated: 2026-12-01\n"})
+    content, _ = load_content(root)
+    assert [p.code for p in validate(content, today=dt.date(2026, 11, 23))] == ["FAQ108"]
+    assert validate(content, today=dt.date(2026, 12, 1)) == []
