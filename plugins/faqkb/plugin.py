@@ -78,6 +78,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             log.warning(problem.as_text())
         self.build = build
         config.nav = build.navigation
+        config.extra["faqkb_search"] = build.search_dir
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(_user_dirs(config), str(TEMPLATES))
         config.extra_css.insert(0, "assets/faqkb/faqkb.css")
@@ -99,6 +100,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.uri, content=page.markdown))
+        for path, data in self.build.search_files.items():
+            files.append(File.generated(config, self.build.search_dir + path, content=data))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
         return files

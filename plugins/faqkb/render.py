@@ -173,6 +173,7 @@ class Renderer:
         pages = [self.question_page(entry) for entry in self.content.entries]
         pages += [self.category_page(category) for category in self.categories.values()]
         pages.append(self.home_page())
+        pages.append(self.search_page())
         return pages
 
     def question_page(self, entry: Entry) -> Page:
@@ -233,13 +234,35 @@ class Renderer:
         ]
         return Page(uri, "首页", "\n\n".join(parts) + "\n", "home")
 
+    def search_page(self) -> Page:
+        """The full results page (search/?q=...); the client fills it in."""
+        uri = "search/index.md"
+        hot = by_frequency(self.content.entries)[: self.options.hot_count]
+        parts = [
+            self._front_matter("搜索结果", "在帮助中心搜索问题", "search"),
+            '<div id="faqkb-search-page">'
+            '<h1>搜索结果</h1>'
+            '<form class="faqkb-page-search" role="search" action="./" method="get">'
+            f'<input type="search" name="q" aria-label="搜索问题" placeholder="{html.escape(self.options.search_placeholder)}"'
+            ' autocomplete="off" enterkeyhint="search"><button type="submit">搜索</button></form>'
+            '<p class="faqkb-search-status" role="status" aria-live="polite">'
+            '<noscript>搜索需要浏览器开启 JavaScript。</noscript></p>'
+            '<ol class="faqkb-search-list"></ol>'
+            '<div class="faqkb-search-empty" hidden>'
+            '<p>换个说法试试，比如只输入关键词“退款”“发票”“运费”。</p>'
+            '<h2>热门问题</h2>' + self._question_list(uri, hot, excerpts=False, numbered=True)
+            + self._contact() + '</div></div>',
+        ]
+        return Page(uri, "搜索结果", "\n\n".join(parts) + "\n", "search")
+
     # -- pieces --------------------------------------------------------------------------------
     @staticmethod
     def _front_matter(title: str, description: str, kind: str) -> str:
-        # JSON strings are valid YAML scalars, so any text is safe here.
+        # Material prints page.meta.title and description without escaping them, so they are
+        # escaped here; JSON strings are valid YAML scalars, so any text is safe in front matter.
         return "---\n" + "\n".join([
-            f"title: {json.dumps(title, ensure_ascii=False)}",
-            f"description: {json.dumps(description, ensure_ascii=False)}",
+            f"title: {json.dumps(html.escape(title), ensure_ascii=False)}",
+            f"description: {json.dumps(html.escape(description), ensure_ascii=False)}",
             f"faqkb: {kind}",
         ]) + "\n---"
 
@@ -319,6 +342,6 @@ def navigation(content: Content) -> list:
 
     def section(category: Category):
         children = [category_uri(category.path)] + [section(c) for c in sorted_categories(category.children)]
-        return {category.title: children}
+        return {html.escape(category.title): children}  # the theme prints nav titles unescaped
 
     return [{"首页": "index.md"}] + [section(c) for c in sorted_categories(content.categories)]

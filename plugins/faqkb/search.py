@@ -1,0 +1,260 @@
+"""Ranking a shopper's query against the term table: the reference the browser search mirrors.
+
+assets/search.js implements the same steps in the same order with the constants exported in the
+search metadata; tests run the same queries through both and compare the results.
+
+A query is normalised, split at filler words, and every substring found in the term table becomes
+a query term (so 偏远地区 matches 地区, and 退款 matches 退款 and its characters). Characters
+that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货).
+ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
+A document's score is the weighted sum of its term scores times the square of the share of the
+query it covers, so entries matching every part of the question come before partial matches.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .index import SearchData
+from .text import PARTICLES, is_cjk, normalize, runs, split_stop_words
+
+QUERY_MAX_CHARS = 64
+ASCII_TOKEN_MAX = 24
+MAX_TERM_LENGTH = 8
+CJK_WEIGHTS = {1: 0.3, 2: 1.0, 3: 1.3}  # longer: CJK_LONG_WEIGHT
+CJK_LONG_WEIGHT = 1.5
+ASCII_WEIGHT = 1.0
+ASCII_JOINED_WEIGHT = 1.2
+ASCII_PIECE_WEIGHT = 0.7
+ASCII_PREFIX_WEIGHT = 0.5
+ASCII_PREFIX_LIMIT = 8
+TYPO_FACTOR = 0.6
+UNIGRAM_COVER = 0.5
+MIN_COVERAGE = 0.35
+PINYIN_READINGS = 2
+
+CONSTANTS = {
+    "queryMaxChars": QUERY_MAX_CHARS, "asciiTokenMax": ASCII_TOKEN_MAX, "maxTermLength": MAX_TERM_LENGTH,
+    "cjkWeights": [0, CJK_WEIGHTS[1], CJK_WEIGHTS[2], CJK_WEIGHTS[3]], "cjkLongWeight": CJK_LONG_WEIGHT,
+    "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
+    "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
+    "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
+}
+
+
+@dataclass
+class QueryTerm:
+    term: str
+    weight: float
+    start: int  # span in the normalised query
+    end: int
+    unigram: bool = False
+
+
+@dataclass
+class Analysis:
+    """A normalised query: its Han pieces, ASCII tokens and the weight of each position."""
+
+    text: str
+    cjk: list[tuple[str, int]]
+    ascii: list[tuple[str, int]]
+    units: dict[int, float]  # position -> how much it counts toward coverage
+
+
+@dataclass
+class Result:
+    number: int
+    id: str
+    question: str
+    breadcrumb: list[str]
+    score: float
+    matched: list[str]
+
+    @property
+    def url(self) -> str:
+        return f"q/{self.id}/"
+
+
+def cjk_weight(length: int) -> float:
+    return CJK_WEIGHTS.get(length, CJK_LONG_WEIGHT)
+
+
+def analyze(query: str) -> Analysis:
+    text = normalize(query)[:QUERY_MAX_CHARS]
+    cjk: list[tuple[str, int]] = []
+    tokens: list[tuple[str, int]] = []
+    units: dict[int, float] = {}
+    for run, start in runs(text):
+        if is_cjk(run):
+            for piece, offset in split_stop_words(run):
+                cjk.append((piece, start + offset))
+                for i in range(len(piece)):
+                    units[start + offset + i] = 1.0
+        else:
+            token = run[:ASCII_TOKEN_MAX]
+            tokens.append((token, start))
+            for i in range(len(token)):
+                units[start + i] = 2.0 / len(token)
+    return Analysis(text, cjk, tokens, units)
+
+
+def shard_keys(analysis: Analysis) -> list[str]:
+    """The shard keys whose terms the first round of matching needs."""
+    keys = []
+    for piece, _ in analysis.cjk:
+        keys += ["c" + ch for ch in piece]
+    for token, _ in analysis.ascii:
+        keys += ["a" + token[i:i + 2] for i in range(max(1, len(token) - 1))]
+    return list(dict.fromkeys(keys))
+
+
+def term_key(term: str) -> str:
+    """Which shard key a term is stored under: Han terms by first character, others by two letters."""
+    return "c" + term[0] if is_cjk(term) else "a" + term[:2]
+
+
+def match_terms(analysis: Analysis, has: Callable[[str], bool], prefix_terms: Callable[[str], list[str]],
+                prefix: bool) -> list[QueryTerm]:
+    """First round: every substring of a Han piece in the table; ASCII words, joins, pieces, prefixes."""
+    found: list[QueryTerm] = []
+    for piece, start in analysis.cjk:
+        for i in range(len(piece)):
+            for length in range(1, min(MAX_TERM_LENGTH, len(piece) - i) + 1):
+                sub = piece[i:i + length]
+                if length == 1 and sub in PARTICLES:
+                    continue
+                if has(sub):
+                    found.append(QueryTerm(sub, cjk_weight(length), start + i, start + i + length, length == 1))
+    tokens = analysis.ascii
+    for index, (token, start) in enumerate(tokens):
+        end = start + len(token)
+        if has(token):
+            found.append(QueryTerm(token, ASCII_WEIGHT, start, end))
+        else:
+            found += _ascii_pieces(token, start, has)
+        if index + 1 < len(tokens):
+            following, following_start = tokens[index + 1]
+            joined = token + following
+            if set(analysis.text[end:following_start]) <= {" "} and has(joined):
+                found.append(QueryTerm(joined, ASCII_JOINED_WEIGHT, start, following_start + len(following)))
+        if prefix and index == len(tokens) - 1 and len(token) >= 2 and end == len(analysis.text):
+            for term in prefix_terms(token)[:ASCII_PREFIX_LIMIT]:
+                found.append(QueryTerm(term, ASCII_PREFIX_WEIGHT, start, end))
+    return found
+
+
+def _ascii_pieces(token: str, start: int, has: Callable[[str], bool]) -> list[QueryTerm]:
+    """Cover an unknown ASCII token with the longest known pieces, left to right (zmtk → tk)."""
+    pieces = []
+    i = 0
+    while i < len(token) - 1:
+        for length in range(len(token) - i, 1, -1):
+            sub = token[i:i + length]
+            if has(sub):
+                pieces.append(QueryTerm(sub, ASCII_PIECE_WEIGHT, start + i, start + i + length))
+                i += length
+                break
+        else:
+            i += 1
+    return pieces
+
+
+def weak_positions(analysis: Analysis, found: list[QueryTerm]) -> set[int]:
+    """Han positions that no matched term of two or more characters explains."""
+    strong = {p for t in found if not t.unigram and is_cjk(t.term) for p in range(t.start, t.end)}
+    return {start + i for piece, start in analysis.cjk for i in range(len(piece))
+            if start + i not in strong and piece[i] not in PARTICLES}
+
+
+def typo_candidates(analysis: Analysis, found: list[QueryTerm], readings: Callable[[str], list[str]]):
+    """Second round: pinyin spellings of 2–3 character stretches made only of weak positions."""
+    weak = weak_positions(analysis, found)
+    candidates: list[tuple[str, int, int]] = []
+    for piece, start in analysis.cjk:
+        for length in (2, 3):
+            for i in range(len(piece) - length + 1):
+                if not all(start + i + k in weak for k in range(length)):
+                    continue
+                options = [readings(ch)[:PINYIN_READINGS] for ch in piece[i:i + length]]
+                if not all(options):
+                    continue
+                for combo in itertools.product(*options):
+                    candidates.append(("".join(combo), start + i, start + i + length))
+    return list(dict.fromkeys(candidates))
+
+
+def coverage_units(analysis: Analysis, found: list[QueryTerm]) -> dict[int, float]:
+    """Positions that count toward coverage: particles count only inside a longer matched word."""
+    covered_by_words = {p for t in found if not t.unigram for p in range(t.start, t.end)}
+    return {p: unit for p, unit in analysis.units.items()
+            if analysis.text[p] not in PARTICLES or p in covered_by_words}
+
+
+def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], list[tuple[int, int]]],
+         limit: int) -> list[tuple[int, float, list[str]]]:
+    """(doc number, score, matched terms), best first."""
+    units = coverage_units(analysis, found)
+    total = sum(units[p] for p in sorted(units))
+    if total <= 0:
+        return []
+    scores: dict[int, float] = {}
+    cover: dict[int, dict[int, float]] = {}
+    matched: dict[int, list[str]] = {}
+    for term in found:
+        value = UNIGRAM_COVER if term.unigram else 1.0
+        for number, score in postings(term.term):
+            scores[number] = scores.get(number, 0.0) + term.weight * score
+            doc_cover = cover.setdefault(number, {})
+            for p in range(term.start, term.end):
+                if p in units and doc_cover.get(p, 0.0) < value:
+                    doc_cover[p] = value
+            terms = matched.setdefault(number, [])
+            if term.term not in terms:
+                terms.append(term.term)
+    ranked = []
+    for number, score in scores.items():
+        doc_cover = cover[number]
+        share = sum(units[p] * doc_cover[p] for p in sorted(doc_cover)) / total
+        if share >= MIN_COVERAGE:
+            ranked.append((number, score * share * share, matched[number]))
+    ranked.sort(key=lambda item: (-item[1], item[0]))
+    return ranked[:limit]
+
+
+class Searcher:
+    """Searches SearchData the way the browser does, with every term at hand."""
+
+    def __init__(self, data: SearchData, pinyin_table: dict[str, list[str]]):
+        self.data = data
+        self.pinyin = pinyin_table
+        self._sorted_ascii = sorted(t for t in data.terms if not is_cjk(t))
+
+    def has(self, term: str) -> bool:
+        return term in self.data.terms
+
+    def prefix_terms(self, prefix: str) -> list[str]:
+        import bisect
+
+        start = bisect.bisect_left(self._sorted_ascii, prefix)
+        out = []
+        for term in self._sorted_ascii[start:]:
+            if not term.startswith(prefix):
+                break
+            if term != prefix:
+                out.append(term)
+        return sorted(out, key=lambda t: (len(t), t))
+
+    def search(self, query: str, limit: int = 10, prefix: bool = False) -> list[Result]:
+        analysis = analyze(query)
+        found = match_terms(analysis, self.has, self.prefix_terms, prefix)
+        for spelling, start, end in typo_candidates(analysis, found, lambda ch: self.pinyin.get(ch, [])):
+            if self.has(spelling):
+                found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end))
+        results = []
+        for number, score, matched in rank(analysis, found, lambda t: self.data.terms.get(t, []), limit):
+            doc = self.data.docs[number]
+            results.append(Result(number, doc.id, doc.question, self.data.categories[doc.category],
+                                  score, matched))
+        return results

@@ -1,0 +1,222 @@
+"""The text pipeline shared by indexing and querying: normalisation, segmentation, pinyin.
+
+This is the only module that imports jieba (unmaintained, pinned). Everything the browser must
+repeat at query time (normalisation, stop words, pinyin syllables) is plain data exported from
+here into the search metadata, so Python and JavaScript apply exactly the same rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+import jieba
+from pypinyin import Style, lazy_pinyin, pinyin
+
+DATA = Path(__file__).parent / "data"
+
+# Filler a shopper wraps a question in. Multi-character fillers split the text (both when
+# indexing and when querying); single-character particles are only dropped where no longer
+# word covers them, so 了解 or 申请 stay whole.
+STOP_WORDS = tuple(sorted(set(
+    "请问一下 请问 我想问 想问一下 想问 想知道 我想 我要 我们 你们 他们 怎么办 怎么样 怎么 怎样 如何 为什么 为啥 "
+    "什么 是不是 是否 有没有 能不能 可不可以 可以 一下 这个 那个 哪里 哪儿 这样 那么 还是 或者 然后 就是 的话 谢谢 "
+    "麻烦 您好 你好 咋办 咋样 怎么弄 怎么搞 应该 到底 嗯嗯 大概 那个啥 一下子 问一下 请教 的时候 这种 那种 "
+    "有点 比较 非常 特别 真的".split()), key=lambda w: (-len(w), w)))
+STOP_SET = frozenset(STOP_WORDS)
+PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢")
+
+# Chinese numerals are turned into digits only before these units (七天 → 7天, 两年 → 2年),
+# so that words such as 一般 or 统一 stay intact.
+NUMERAL_UNITS = (
+    "个工作日 工作日 小时 分钟 星期 天 个 年 月 日 号 周 次 件 元 块 倍 折 张 台 期 位 级 寸 斤 公斤 单 份 人 种 步 秒"
+).split()
+NUMERAL_UNITS = tuple(sorted(set(NUMERAL_UNITS), key=lambda u: (-len(u), u)))
+_NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUMERAL_SCALES = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL = re.compile("([零〇一二两三四五六七八九十百千]+)(?=(?:" + "|".join(NUMERAL_UNITS) + "))")
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
+
+
+def chinese_numeral_value(text: str) -> int | None:
+    """七 → 7, 十五 → 15, 二十 → 20, 一百零八 → 108, 三五 → 35 (digit by digit); None if malformed."""
+    if all(ch in _NUMERAL_DIGITS for ch in text):
+        return int("".join(str(_NUMERAL_DIGITS[ch]) for ch in text))
+    total, digit = 0, None
+    for ch in text:
+        if ch in _NUMERAL_DIGITS:
+            if digit is not None and _NUMERAL_DIGITS[ch] != 0:
+                return None
+            digit = _NUMERAL_DIGITS[ch]
+        else:
+            total += (digit if digit is not None else 1) * _NUMERAL_SCALES[ch]
+            digit = None
+    return total + (digit or 0)
+
+
+def _replace_numeral(match: re.Match) -> str:
+    value = chinese_numeral_value(match.group(1))
+    return match.group(1) if value is None else str(value)
+
+
+@functools.lru_cache(maxsize=1)
+def traditional_to_simplified() -> dict[str, str]:
+    """Character map from OpenCC's TSCharacters table (first candidate for one-to-many)."""
+    import opencc
+
+    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    mapping = {}
+    for line in table.read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        target = targets.split(" ")[0]
+        if len(source) == 1 and len(target) == 1 and source != target:
+            mapping[source] = target
+    return mapping
+
+
+def normalize(text: str) -> str:
+    """NFKC (full width → half width), lower case, Traditional → Simplified, 七天 → 7天."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    t2s = traditional_to_simplified()
+    text = "".join(t2s.get(ch, ch) for ch in text)
+    return _NUMERAL.sub(_replace_numeral, text)
+
+
+def runs(text: str) -> list[tuple[str, int]]:
+    """Maximal runs of Han characters or of ASCII letters and digits, with their offsets."""
+    return [(m.group(0), m.start()) for m in _RUN.finditer(text)]
+
+
+def is_cjk(text: str) -> bool:
+    return bool(text) and "\u3400" <= text[0] <= "\ufaff"
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_pinyin(word: str) -> tuple[str, str]:
+    """Full toneless pinyin and initials of a Han word, as typed on a phone: 退货 → (tuihuo, th)."""
+    syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+    syllables = [s for s in syllables if s.isascii() and s.isalpha()]
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def char_pinyins(char: str, limit: int = 3) -> list[str]:
+    """Every reading of one character (heteronyms), toneless."""
+    readings = pinyin(char, style=Style.NORMAL, heteronym=True, errors="ignore")
+    found = [r for r in (readings[0] if readings else []) if r.isascii() and r.isalpha()]
+    return list(dict.fromkeys(found))[:limit]
+
+
+@functools.lru_cache(maxsize=1)
+def pinyin_syllables() -> tuple[str, ...]:
+    """All toneless syllables pypinyin can produce for common characters, longest first."""
+    syllables = {reading for ch in common_characters() for reading in char_pinyins(ch)}
+    return tuple(sorted(syllables, key=lambda s: (-len(s), s)))
+
+
+@functools.lru_cache(maxsize=1)
+def common_characters() -> str:
+    """GB2312 level 1: the 3,755 most common Simplified characters (homophone typos come from here)."""
+    chars = []
+    for high in range(0xB0, 0xD8):
+        for low in range(0xA1, 0xFF):
+            try:
+                chars.append(bytes([high, low]).decode("gb2312"))
+            except UnicodeDecodeError:
+                continue
+    return "".join(chars)
+
+
+def split_stop_words(run: str) -> list[tuple[str, int]]:
+    """Split a Han run at multi-character filler words (longest match first); the pieces left, with offsets."""
+    pieces: list[tuple[str, int]] = []
+    start = index = 0
+    longest = len(STOP_WORDS[0])
+    while index < len(run):
+        for size in range(min(longest, len(run) - index), 0, -1):
+            if run[index:index + size] in STOP_SET:
+                if index > start:
+                    pieces.append((run[start:index], start))
+                index += size
+                start = index
+                break
+        else:
+            index += 1
+    if start < len(run):
+        pieces.append((run[start:], start))
+    return pieces
+
+
+class Segmenter:
+    """jieba in search mode, taught the content's own words (tags, synonyms) and shop vocabulary."""
+
+    def __init__(self, extra_words: Iterable[str] = ()):
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        words = (DATA / "shop_words.txt").read_text(encoding="utf-8").split()
+        for word in list(words) + [normalize(w) for w in extra_words]:
+            if len(word) >= 2 and is_cjk(word):
+                self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 2000))
+
+    def words(self, run: str) -> list[str]:
+        """Words of one Han run, search mode: 偏远地区 → 偏远, 地区, 偏远地区."""
+        return [w for w in self._jieba.cut_for_search(run, HMM=False) if w.strip()]
+
+    def index_terms(self, text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+        """The terms a document field is indexed under.
+
+        Han text gives its jieba words, single characters, and the pinyin (full and initials) of
+        words of two or more characters; ASCII gives its words. Synonyms of a word are indexed
+        with it, so a query needs no expansion.
+        """
+        synonyms = synonyms or {}
+        terms: list[str] = []
+        for run, _ in runs(normalize(text)):
+            if not is_cjk(run):
+                terms.append(run)
+                terms += synonyms.get(run, ())
+                continue
+            for piece, _ in split_stop_words(run):
+                for word in self.words(piece):
+                    if word in STOP_SET or word in PARTICLES:
+                        continue
+                    group = (word,) + synonyms.get(word, ())
+                    for variant in group:
+                        terms.append(variant)
+                        if len(variant) >= 2 and is_cjk(variant):
+                            full, initials = word_pinyin(variant)
+                            if len(full) >= 2:
+                                terms += [full, initials]
+                terms += [ch for ch in piece if ch not in PARTICLES]
+        return terms
+
+
+def synonym_table(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """word → the other words of its group, all normalised."""
+    table: dict[str, tuple[str, ...]] = {}
+    for group in groups:
+        words = list(dict.fromkeys(normalize(w).strip() for w in group))
+        for word in words:
+            table[word] = tuple(w for w in words if w != word)
+    return table
+
+
+def pinyin_table(extra_chars: Iterable[str] = ()) -> dict[str, list[str]]:
+    """Readings of the common characters and of every character in the content.
+
+    Both searches read pinyin from this table (never from pypinyin directly), so they agree.
+    """
+    chars = dict.fromkeys(common_characters())
+    chars.update(dict.fromkeys(ch for ch in extra_chars if is_cjk(ch)))
+    table = {}
+    for ch in chars:
+        readings = char_pinyins(ch)
+        if readings:
+            table[ch] = readings
+    return table

@@ -1,0 +1,239 @@
+"""Browser fixtures: one real MkDocs build per session, served on 127.0.0.1, driven by Debian's Chromium.
+
+Playwright cannot download browsers here, so Chromium is launched from /usr/bin/chromium. Without it
+the browser tests are skipped on a workstation, but fail under CI (CI=true): a CI run that silently
+skipped them would prove nothing.
+
+Every page a test opens is watched. The test fails if the page
+- requested anything from a host other than 127.0.0.1 (web fonts, CDNs, analytics: shoppers in China
+  often cannot reach them, and a help page must not wait for them),
+- threw an uncaught JavaScript error, or
+- got a 4xx/5xx answer for one of the site's own files (a missing stylesheet, script or icon).
+Requests to other hosts are aborted, so they neither slow the suite down nor leave the machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_FILE = ROOT / "mkdocs.yml"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+HOST = "127.0.0.1"
+LOCAL_SCHEMES = {"data", "blob", "about"}  # never leave the page
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+DEFAULT_CONTEXT = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "color_scheme": "light", **DESKTOP}
+TIMEOUT_MS = 10_000
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _skip_or_fail(reason: str):
+    if in_ci():
+        pytest.fail(f"{reason} (CI is set, so the browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+# -- the site ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's mkdocs.yml built once, as `mkdocs build --strict` would, into a temporary folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site_dir = tmp_path_factory.mktemp("faqkb-build") / "site"
+    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(site_dir), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)  # as the CLI does: faqkb builds via a staging folder
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    assert (site_dir / "index.html").is_file(), f"the build wrote no index.html into {site_dir}"
+    return site_dir
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+    def handle(self):
+        try:
+            super().handle()
+        except ConnectionError:  # the browser moved on before the file was sent
+            pass
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    """Serves the built site on 127.0.0.1 (a free port) and yields its base URL, ending in "/"."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = ThreadingHTTPServer((HOST, 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="faqkb-site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://{HOST}:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+# -- the browser ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _skip_or_fail(f"{CHROMIUM} is missing (install it with scripts/install-browser.sh)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip_or_fail("Playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class PageWatch:
+    """What the pages of one browser context did that a help site must never do."""
+
+    foreign: list[str] = field(default_factory=list)  # requests to another host
+    errors: list[str] = field(default_factory=list)  # uncaught JavaScript errors
+    broken: list[str] = field(default_factory=list)  # 4xx/5xx for the site's own files
+    pages: list = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        found = [f"request to another host: {url}" for url in dict.fromkeys(self.foreign)]
+        found += [f"JavaScript error: {error}" for error in self.errors]
+        found += [f"broken link to the site's own file: {item}" for item in dict.fromkeys(self.broken)]
+        return found
+
+
+WATCHES = pytest.StashKey[list]()
+
+
+def _is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in LOCAL_SCHEMES or parts.hostname == HOST
+
+
+@pytest.fixture
+def new_page(browser, request):
+    """Opens a page in a fresh browser context (options as for Browser.new_context), watched as above."""
+    contexts = []
+    watches = request.node.stash.setdefault(WATCHES, [])
+
+    def open_page(**options):
+        context = browser.new_context(**{**DEFAULT_CONTEXT, **options})
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        watch = PageWatch()
+        watches.append(watch)
+
+        def on_request(req):
+            if not _is_local(req.url):
+                watch.foreign.append(req.url)
+
+        def on_response(response):
+            if response.status >= 400 and _is_local(response.url):
+                watch.broken.append(f"{response.status} {response.url} (from {response.frame.url})")
+
+        def on_page(new):
+            if new in watch.pages:
+                return
+            watch.pages.append(new)
+            new.on("pageerror", lambda error: watch.errors.append(f"{new.url}: {error}"))
+
+        context.on("request", on_request)
+        context.on("response", on_response)
+        context.on("page", on_page)
+        context.route(lambda url: not _is_local(url), lambda route: route.abort("blockedbyclient"))
+        page = context.new_page()
+        on_page(page)  # in case the "page" event for it has not been delivered yet
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    """A desktop page (1280×800, light scheme, zh-CN) in its own browser context."""
+    return new_page()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """After the test body: fail it if one of its pages broke a rule (see the module docstring)."""
+    try:
+        result = yield
+    except BaseException:
+        problems = _watched_problems(item)
+        if problems:
+            item.add_report_section("call", "browser", "\n".join(problems))
+        raise
+    problems = _watched_problems(item)
+    if problems:
+        pytest.fail("the site did what a help page must not:\n  " + "\n  ".join(problems), pytrace=False)
+    return result
+
+
+def _watched_problems(item) -> list[str]:
+    problems = []
+    for watch in item.stash.get(WATCHES, []):
+        for page in watch.pages:  # let Playwright deliver events still on their way
+            try:
+                if not page.is_closed():
+                    page.evaluate("0")
+            except Exception:  # a crashed or navigating page: its events are already in
+                pass
+        problems += watch.problems()
+    return problems
+
+
+# -- screenshots ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory) -> Path:
+    """$FAQKB_SCREENSHOTS if set, else a temporary folder."""
+    wanted = os.environ.get("FAQKB_SCREENSHOTS")
+    folder = Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def screenshot(screenshot_dir):
+    """screenshot(page, "name") saves the whole page as <name>.png and returns the path."""
+
+    def take(page, name: str) -> Path:
+        path = screenshot_dir / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
