@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
@@ -10,6 +11,12 @@ import yaml
 
 from . import pipeline
 from .problems import format_problems, summary
+
+
+# Modules that add a subcommand: each has register(subparsers), which adds its parser and sets
+# `run` (a function of the parsed arguments returning the exit status).
+COMMAND_MODULES: tuple[str, ...] = (
+)
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -58,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-depth", type=int, default=None, help="最多几层（默认读取 mkdocs.yml，否则 4）")
     check.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml 的位置")
     check.set_defaults(run=_validate)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
     return parser
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .export import FORMAT_VERSION as EXPORT_FORMAT
 from .export import export_search, version_of
-from .index import SearchData, build_search_data
+from .index import INDEX_VERSION, SearchData, build_search_data
 from .link import Links, link
 from .load import load_content
 from .model import Content
@@ -53,10 +57,43 @@ def build(content_dir: Path | str, *, display_base: Path | str | None = None, ma
     result.pages = render_pages(content, result.links, options)
     result.navigation = navigation(content)
     if with_search:
-        result.search, pinyin = search_data(content)
-        result.search_files = export_search(result.search, pinyin)
+        result.search_files = search_files(content)
         result.search_dir = f"search/{version_of(result.search_files)}/"
     return result
+
+
+def search_files(content: Content) -> dict[str, bytes]:
+    """Index, score and export: the static search files (runs in a worker process during builds)."""
+    data, pinyin = search_data(content)
+    return export_search(data, pinyin)
+
+
+class SearchJob:
+    """Builds the search files in a second process while MkDocs renders the pages in this one."""
+
+    def __init__(self, content: Content):
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+        self._future = self._pool.submit(search_files, content)
+        # Named after its input, so pages can point at it before it exists.
+        self.directory = f"search/{content_fingerprint(content)}/"
+
+    def result(self) -> dict[str, bytes]:
+        try:
+            return self._future.result()
+        finally:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def cancel(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def content_fingerprint(content: Content) -> str:
+    """A short hash of everything the search files are made from, and of the code's formats."""
+    digest = hashlib.sha256(f"{EXPORT_FORMAT}.{INDEX_VERSION}".encode())
+    for path in sorted(p for p in Path(content.root).rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml")):
+        digest.update(str(path.relative_to(content.root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:10]
 
 
 def search_data(content: Content) -> tuple[SearchData, dict[str, list[str]]]:

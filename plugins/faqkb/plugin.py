@@ -48,6 +48,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
     def __init__(self):
         self.command: str | None = None
         self.build: pipeline.Build | None = None
+        self.search: pipeline.SearchJob | None = None
         self.final_site_dir: str | None = None
 
     def on_startup(self, *, command, dirty) -> None:
@@ -68,8 +69,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             home_heading=self.config.home_heading,
             icon_svg=material_icon_svg,
         )
-        build = pipeline.build(content_dir, display_base=config_dir, max_depth=self.config.max_depth,
-                               options=options, icon_exists=lambda name: material_icon_svg(name) is not None)
+        build = pipeline.build(content_dir, display_base=config_dir, max_depth=self.config.max_depth, options=options,
+                               icon_exists=lambda name: material_icon_svg(name) is not None, with_search=False)
         warnings = [p for p in build.problems if not p.is_error]
         if build.has_errors or (config.strict and warnings):
             raise PluginError("FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n"
@@ -77,8 +78,9 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         for problem in warnings:
             log.warning(problem.as_text())
         self.build = build
+        self.search = pipeline.SearchJob(build.content)
         config.nav = build.navigation
-        config.extra["faqkb_search"] = build.search_dir
+        config.extra["faqkb_search"] = self.search.directory
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(_user_dirs(config), str(TEMPLATES))
         config.extra_css.insert(0, "assets/faqkb/faqkb.css")
@@ -100,14 +102,23 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.uri, content=page.markdown))
-        for path, data in self.build.search_files.items():
-            files.append(File.generated(config, self.build.search_dir + path, content=data))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Puts the finished site in place of the previous one, unless strict mode will abort."""
+        """Writes the search files, then puts the finished site in place of the previous one
+        (unless strict mode is about to abort)."""
+        if self.search:
+            job, self.search = self.search, None
+            try:
+                files = job.result()
+            except Exception as error:  # the worker's traceback is in the error; the user needs the cause
+                raise PluginError(f"搜索索引生成失败：{error!r}") from error
+            target = Path(config.site_dir) / job.directory
+            for path, data in files.items():
+                (target / path).parent.mkdir(parents=True, exist_ok=True)
+                (target / path).write_bytes(data)
         if not self.final_site_dir:
             return
         staging, final = Path(config.site_dir), Path(self.final_site_dir)
@@ -124,6 +135,9 @@ class FaqPlugin(BasePlugin[FaqConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build removes its staging folder; the previous site stays untouched."""
+        if self.search:
+            self.search.cancel()
+            self.search = None
         if self.final_site_dir:
             staging = _staging_dir(self.final_site_dir)
             shutil.rmtree(staging, ignore_errors=True)
