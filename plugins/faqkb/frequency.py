@@ -1,0 +1,234 @@
+"""`faqkb frequency import`: set `frequency` from a ticket, chat or search-log export, then reorder.
+
+The CSV has a header and two columns: `id,count`, or `question,count` (Chinese tools write
+问题,次数), where the question is matched against every entry's question and aliases. A count
+replaces the entry's frequency; several rows for the same entry add up. Entries the CSV does not
+mention keep theirs. Only files whose counts change are written, and those are then ordered like
+`faqkb fmt` orders them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fmt, pipeline, yamledit
+from .model import Content, Entry
+from .text import normalize
+
+ID_COLUMNS = ("id",)
+QUESTION_COLUMNS = ("question", "问题")
+COUNT_COLUMNS = ("count", "次数", "frequency", "被问次数")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("frequency", help="被问次数：从客服、搜索统计导入")
+    actions = parser.add_subparsers(dest="action", required=True)
+    imported = actions.add_parser("import", help="从 CSV 导入被问次数，并按新的次数重新排序",
+                                  description="CSV 第一行是表头：id,count 或 question,count（也可以写 问题,次数）。"
+                                              "UTF-8（可带 BOM）或 GBK 编码都可以。")
+    imported.add_argument("csv", help="导出的 CSV 文件")
+    imported.add_argument("path", nargs="?", default="faq", help="内容目录（默认 faq）")
+    imported.add_argument("--dry-run", action="store_true", help="只显示会有哪些变化，不修改任何文件")
+    imported.set_defaults(run=_import)
+
+
+def question_key(text: str) -> str:
+    """What two wordings must share to be the same question: normalised, without punctuation or spaces."""
+    return _NOT_WORD.sub("", normalize(text))
+
+
+class CsvError(Exception):
+    """The CSV cannot be used at all; the message says why, for staff."""
+
+
+@dataclass
+class Row:
+    line: int
+    id: str
+    question: str
+    count: int
+
+
+def read_counts(path: Path) -> tuple[list[Row], list[tuple[int, str]]]:
+    """The usable rows, and (line, note) for every row that is not (bad counts)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise CsvError(f"无法读取 CSV 文件 {path}：{error.strerror or error}。") from error
+    text = _decode(raw, path)
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), "")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+    except csv.Error as error:
+        raise CsvError(f"CSV 文件 {path} 的格式不对（{error}）。") from error
+    if header is None:
+        raise CsvError(f"CSV 文件 {path} 是空的。")
+    names = [cell.strip().lower() for cell in header]
+    id_column, question_column, count_column = (_column(names, choices)
+                                                for choices in (ID_COLUMNS, QUESTION_COLUMNS, COUNT_COLUMNS))
+    if count_column is None or (id_column is None and question_column is None):
+        raise CsvError(f"CSV 文件 {path} 第 {reader.line_num} 行的表头是“{delimiter.join(header)}”，"
+                       "需要两列：id,count 或 question,count（也可以写 问题,次数）。")
+    rows, notes = [], []
+    line = reader.line_num + 1
+    try:
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+
+            def cell(column):
+                return cells[column].strip() if column is not None and column < len(cells) else ""
+
+            count = _count(cell(count_column))
+            if count is None:
+                notes.append((start, f"第 {start} 行：次数“{cell(count_column)}”不是大于等于 0 的整数，没有导入"))
+                continue
+            rows.append(Row(start, cell(id_column), cell(question_column), count))
+    except csv.Error as error:
+        raise CsvError(f"CSV 文件 {path} 第 {line} 行的格式不对（{error}）。") from error
+    return rows, notes
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")  # GBK and its extension: what Chinese Windows tools write
+    except UnicodeDecodeError as error:
+        raise CsvError(f"CSV 文件 {path} 既不是 UTF-8 也不是 GBK 编码，请另存为“CSV UTF-8”后再导入。") from error
+
+
+def _column(names: list[str], choices: tuple[str, ...]) -> int | None:
+    return next((index for index, name in enumerate(names) if name in choices), None)
+
+
+def _count(text: str) -> int | None:
+    text = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return int(value) if value >= 0 and value.is_integer() else None
+
+
+@dataclass
+class Match:
+    entry: Entry
+    count: int = 0
+
+
+def match_rows(content: Content, rows: list[Row]) -> tuple[list[Match], list[tuple[int, str]]]:
+    """Counts per entry (in content order), and (line, note) for every row that matches no single entry."""
+    by_id: dict[str, list[Entry]] = {}
+    # key → id(entry) → (rank, entry): a row matching one entry's question and another's alias is the former's.
+    by_question: dict[str, dict[int, tuple[int, Entry]]] = {}
+    for entry in content.entries:
+        if isinstance(entry.id, str):
+            by_id.setdefault(entry.id, []).append(entry)
+        aliases = entry.aliases if isinstance(entry.aliases, list) else []
+        for rank, text in [(0, entry.question)] + [(1, alias) for alias in aliases]:
+            if isinstance(text, str) and (key := question_key(text)):
+                seen = by_question.setdefault(key, {})
+                if id(entry) not in seen or rank < seen[id(entry)][0]:
+                    seen[id(entry)] = (rank, entry)
+    matches: dict[int, Match] = {}
+    notes: list[tuple[int, str]] = []
+    for row in rows:
+        if row.id:
+            found = by_id.get(row.id, [])
+            label = f"id“{row.id}”"
+        else:
+            candidates = by_question.get(question_key(row.question), {}).values()
+            rank = min((rank for rank, _ in candidates), default=None)
+            found = [entry for each, entry in candidates if each == rank]
+            label = f"“{row.question}”"
+        if not found:
+            notes.append((row.line, f"第 {row.line} 行：{label}没有对应的问题"))
+        elif len(found) > 1:
+            where = "、".join(f"{entry.id}（{entry.file}）" for entry in found)
+            notes.append((row.line, f"第 {row.line} 行：{label}同时对应多个问题：{where}，没有导入"))
+        else:
+            match = matches.setdefault(id(found[0]), Match(found[0]))
+            match.count += row.count
+    order = {id(entry): index for index, entry in enumerate(content.entries)}
+    return sorted(matches.values(), key=lambda match: order[id(match.entry)]), notes
+
+
+def _import(args: argparse.Namespace) -> int:
+    try:
+        rows, notes = read_counts(Path(args.csv))
+    except CsvError as error:
+        print(error, file=sys.stderr)
+        return 1
+    root = Path(args.path)
+    if not root.is_dir():
+        print(f"找不到内容目录 {args.path}。", file=sys.stderr)
+        return 1
+    content, problems = pipeline.check(root, display_base=Path.cwd())
+    blocked = fmt.blocking_problems(problems)
+    matches, unmatched = match_rows(content, rows)
+    changes = [match for match in matches if match.count != match.entry.frequency]
+    by_file: dict[str, list[Match]] = {}
+    for match in changes:
+        by_file.setdefault(match.entry.file, []).append(match)
+
+    updated, written, failed = [], [], []
+    for file, file_changes in by_file.items():
+        if file in blocked:
+            failed.append(fmt.skipped(file, blocked[file], "更新"))
+            continue
+        try:
+            document = fmt.read_for_edit(file)
+            entries = fmt.file_entries(content, file)
+            if not isinstance(document.data, list) or len(document.data) != len(entries):
+                raise yamledit.Unsafe("无法把文件里的条目一一对应起来")
+            frequencies = [entry.frequency for entry in entries]
+            for match in file_changes:
+                index = next(index for index, entry in enumerate(entries) if entry is match.entry)
+                document.data[index]["frequency"] = frequencies[index] = match.count
+            text = fmt.tidy(document, frequencies)
+        except yamledit.Unsafe as error:
+            failed.append(f"没有更新 {file}：{error}。文件没有改动。")
+            continue
+        if not args.dry_run:
+            yamledit.write(document.path, text)
+        updated += file_changes
+        written.append(file)
+
+    if args.dry_run:
+        print("试运行（--dry-run）：下面是导入后会有的变化，没有修改任何文件。")
+    verb = "将更新" if args.dry_run else "已更新"
+    if updated:
+        print(f"{verb} {len(updated)} 个问题的被问次数：")
+        for match in updated:
+            print(f"  {match.entry.id}：{match.entry.frequency} → {match.count}（{match.entry.file}）")
+        print(f"{'将重新排序并写入' if args.dry_run else '已重新排序并写入'} {len(written)} 个文件。")
+    elif not failed:
+        print("被问次数没有变化，没有修改任何文件。")
+    same = len(matches) - len(changes)
+    if same:
+        print(f"{same} 个问题的次数和原来一样。")
+    skipped_rows = notes + unmatched
+    if skipped_rows:
+        print(f"有 {len(skipped_rows)} 行没有导入：")
+        for _, note in sorted(skipped_rows):
+            print(f"  {note}")
+    for message in failed:
+        print(message, file=sys.stderr)
+    return 1 if failed else 0
