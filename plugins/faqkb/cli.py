@@ -16,6 +16,8 @@ from .problems import format_problems, summary
 # Modules that add a subcommand: each has register(subparsers), which adds its parser and sets
 # `run` (a function of the parsed arguments returning the exit status).
 COMMAND_MODULES: tuple[str, ...] = (
+    "faqkb.schema",
+    "faqkb.fmt", "faqkb.frequency", "faqkb.new",
 )
 
 
@@ -53,6 +55,30 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors or (args.strict and problems) else 0
 
 
+def _search(args: argparse.Namespace) -> int:
+    import json
+
+    from .search import Searcher
+
+    content, problems = pipeline.check(args.content, display_base=Path.cwd())
+    if any(p.is_error for p in problems):
+        print(format_problems([p for p in problems if p.is_error]), file=sys.stderr)
+        print("内容有错误，请先修正（faqkb validate）。", file=sys.stderr)
+        return 1
+    data, pinyin = pipeline.search_data(content)
+    results = Searcher(data, pinyin).search(args.query, limit=args.limit)
+    if args.json:
+        print(json.dumps([{"id": r.id, "url": r.url, "question": r.question, "breadcrumb": r.breadcrumb,
+                           "score": round(r.score, 4)} for r in results], ensure_ascii=False, indent=2))
+        return 0
+    if not results:
+        print(f"没有找到与“{args.query}”相关的问题。")
+        return 0
+    for rank, r in enumerate(results, 1):
+        print(f"{rank:>2}. {r.question}  [{r.id}]\n    {' › '.join(r.breadcrumb)}  得分 {r.score:.1f}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faqkb", description="FAQ 帮助中心：检查内容、搜索。")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -65,6 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--max-depth", type=int, default=None, help="最多几层（默认读取 mkdocs.yml，否则 4）")
     check.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml 的位置")
     check.set_defaults(run=_validate)
+
+    find = commands.add_parser("search", help="像顾客一样搜索，看看会得到哪些问题")
+    find.add_argument("query", help="搜索内容，例如 “退款多久到账”")
+    find.add_argument("-n", "--limit", type=int, default=10, help="最多显示几条（默认 10）")
+    find.add_argument("--json", action="store_true", help="输出 JSON")
+    find.add_argument("--content", default="faq", help="内容目录（默认 faq）")
+    find.set_defaults(run=_search)
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)

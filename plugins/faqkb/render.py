@@ -338,10 +338,13 @@ def render_pages(content: Content, links: Links, options: RenderOptions | None =
 
 
 def navigation(content: Content) -> list:
-    """MkDocs `nav`: the home page and the category tree only (questions are reached from categories)."""
+    """MkDocs `nav`: the home page and the top-level categories only.
 
-    def section(category: Category):
-        children = [category_uri(category.path)] + [section(c) for c in sorted_categories(category.children)]
-        return {html.escape(category.title): children}  # the theme prints nav titles unescaped
-
-    return [{"首页": "index.md"}] + [section(c) for c in sorted_categories(content.categories)]
+    The theme renders the whole nav into every page, so a nav of every category made a
+    10,000-question site 1.6 GB and slow to build; deeper levels are reached through the
+    category pages' tiles and every page's breadcrumb.
+    """
+    entries = [{"首页": "index.md"}]
+    for category in sorted_categories(content.categories):
+        entries.append({html.escape(category.title): category_uri(category.path)})  # printed unescaped by the theme
+    return entries

@@ -51,7 +51,9 @@ def chinese_numeral_value(text: str) -> int | None:
     total, digit = 0, None
     for ch in text:
         if ch in _NUMERAL_DIGITS:
-            if digit is not None and _NUMERAL_DIGITS[ch] != 0:
+            if _NUMERAL_DIGITS[ch] == 0:  # 一百零五: the zero only marks a gap
+                continue
+            if digit is not None:
                 return None
             digit = _NUMERAL_DIGITS[ch]
         else:
@@ -158,7 +160,10 @@ class Segmenter:
     def __init__(self, extra_words: Iterable[str] = ()):
         jieba.setLogLevel(logging.WARNING)
         self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        try:
+            self._jieba.initialize()
+        except OSError:  # another process replaced jieba's shared cache file under us; read it again
+            self._jieba.initialize()
         words = (DATA / "shop_words.txt").read_text(encoding="utf-8").split()
         for word in list(words) + [normalize(w) for w in extra_words]:
             if len(word) >= 2 and is_cjk(word):

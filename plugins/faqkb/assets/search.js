@@ -49,7 +49,8 @@
     for (var i = 0; i < chars.length; i++) {
       var ch = chars[i];
       if (ch in numeralDigits) {
-        if (digit !== null && numeralDigits[ch] !== 0) return null;
+        if (numeralDigits[ch] === 0) continue;
+        if (digit !== null) return null;
         digit = numeralDigits[ch];
       } else {
         total += (digit !== null ? digit : 1) * numeralScales[ch];

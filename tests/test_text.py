@@ -1,0 +1,63 @@
+"""The text pipeline: what a shopper types is normalised the same way the content was."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from faqkb.search import analyze
+from faqkb.text import Segmenter, chinese_numeral_value, normalize, split_stop_words
+
+
+def test_full_width_and_case_fold_to_half_width_lower_case():
+    assert normalize("ＶＩＰ怎么开通") == "vip怎么开通"
+    assert normalize("App闪退？？？") == "app闪退???"
+
+
+def test_traditional_characters_become_simplified():
+    assert normalize("退貨要多久") == "退货要多久"
+    assert normalize("發票怎麼開") == "发票怎么开"
+
+
+def test_chinese_numerals_before_units_become_digits():
+    assert normalize("七天无理由") == "7天无理由"
+    assert normalize("十五天内") == "15天内"
+    assert normalize("两年保修") == "2年保修"
+    assert normalize("一百零八元") == "108元"
+
+
+def test_numerals_that_are_part_of_words_stay():
+    assert normalize("一般纳税人") == "一般纳税人"
+    assert normalize("统一发票") == "统一发票"
+
+
+def test_numeral_values():
+    assert [chinese_numeral_value(t) for t in ("七", "十", "十五", "二十", "三百零五", "三五")] == [7, 10, 15, 20, 305, 35]
+    assert chinese_numeral_value("五五十") is None
+
+
+def test_filler_words_are_split_out():
+    assert [p for p, _ in split_stop_words("请问怎么退货")] == ["退货"]
+    assert [p for p, _ in split_stop_words("我想问一下积分")] == ["积分"]
+
+
+def test_index_terms_hold_words_characters_pinyin_and_synonyms():
+    segmenter = Segmenter()
+    terms = segmenter.index_terms("偏远地区退款", {"退款": ("退钱",)})
+    assert {"偏远", "地区", "偏远地区", "退款", "退钱", "tuikuan", "tk", "退", "款"} <= set(terms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_any_unicode_query_is_analyzed_without_error(text):
+    analysis = analyze(text)
+    assert len(analysis.text) <= 64
+    assert all(0 < unit <= 2 for unit in analysis.units.values())
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_any_unicode_document_is_indexed_without_error(text):
+    terms = _SEGMENTER.index_terms(text)
+    assert all(term and " " not in term for term in terms)
+
+
+_SEGMENTER = Segmenter()
