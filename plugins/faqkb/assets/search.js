@@ -406,6 +406,14 @@
     return runQuery(String(query == null ? "" : query), limit, !!options.prefix);
   }
 
+  /** Search, and make sure what highlighting needs is loaded (pinyin matches need the readings). */
+  function searchForDisplay(query, limit, prefix) {
+    return search(query, { limit: limit, prefix: prefix }).then(function (results) {
+      var spelled = results.some(function (r) { return r.matched.some(function (t) { return !isCjk(t); }); });
+      return spelled && !readings ? loadReadings().then(function () { return results; }) : results;
+    });
+  }
+
   // ---- highlighting --------------------------------------------------------------------------
   function highlighted(text, matched, meta) {
     var chars = Array.from(text), normalized = "", owner = [];
@@ -521,7 +529,7 @@
     function update() {
       var query = input.value, mine = ++generation;
       if (!query.trim()) { list.textContent = ""; close(); return; }
-      Promise.all([loadMeta(), search(query, { limit: options.limit, prefix: true })]).then(function (done) {
+      Promise.all([loadMeta(), searchForDisplay(query, options.limit, true)]).then(function (done) {
         if (mine !== generation) return;
         var meta = done[0], results = done[1];
         list.textContent = "";
@@ -595,7 +603,7 @@
     if (input) input.value = query;
     if (!query.trim()) { heading.textContent = "请输入问题或关键词。"; return; }
     heading.textContent = "正在搜索……";
-    Promise.all([loadMeta(), search(query, { limit: 50 })]).then(function (done) {
+    Promise.all([loadMeta(), searchForDisplay(query, 50, false)]).then(function (done) {
       var meta = done[0], results = done[1];
       list.textContent = "";
       if (!results.length) {
