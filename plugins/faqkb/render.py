@@ -53,7 +53,7 @@ class RenderOptions:
     hot_count: int = 10
     contact: Contact = field(default_factory=Contact)
     home_heading: str = "您好，有什么可以帮您？"
-    search_placeholder: str = "输入问题或关键词，例如：退款多久到账"
+    search_placeholder: str = "搜索问题，如：退款多久到账"
     icon_svg: Callable[[str], str | None] = lambda name: None
 
 
@@ -107,7 +107,9 @@ def by_frequency(entries) -> list[Entry]:
 
 
 def excerpt(answer_html: str, length: int = EXCERPT_LENGTH) -> str:
-    text = html.unescape(nh3.clean(answer_html, tags=set()))
+    """Plain text of the answer's first paragraph (tables and lists read badly flattened)."""
+    first = re.search(r"<p>(.*?)</p>", answer_html, re.S)
+    text = html.unescape(nh3.clean(first.group(1) if first else answer_html, tags=set()))
     text = re.sub(r"\s+", " ", text).strip()
     return text if len(text) <= length else text[:length].rstrip() + "…"
 
@@ -157,7 +159,9 @@ class Renderer:
                 return match.group(0)
             text = (match.group("text") or target.question).strip()
             text = re.sub(r"([\[\]\\`*_])", r"\\\1", text)
-            return f"[{text}]({self.url(page_uri, question_uri(target.id))})"
+            link = f"[{text}]({self.url(page_uri, question_uri(target.id))})"
+            # A question ends in ？; quoted, it reads right before the writer's own 。or ，
+            return link if match.group("text") else f"「{link}」"
 
         source = INLINE_LINK.sub(replace, _separate_lists(entry.answer.strip("\n")))
         self._markdown.reset()
@@ -264,6 +268,7 @@ class Renderer:
             f"title: {json.dumps(html.escape(title), ensure_ascii=False)}",
             f"description: {json.dumps(html.escape(description), ensure_ascii=False)}",
             f"faqkb: {kind}",
+            "hide: [toc]",  # headings are raw HTML, so the table of contents would stay empty
         ]) + "\n---"
 
     def _breadcrumb(self, uri: str, path: tuple[str, ...]) -> str:
