@@ -114,7 +114,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             try:
                 files = job.result()
             except Exception as error:  # the worker's traceback is in the error; the user needs the cause
-                raise PluginError(f"搜索索引生成失败：{error!r}") from error
+                cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
+                raise PluginError(f"搜索索引生成失败：{error!r}\n{cause or ''}") from error
             target = Path(config.site_dir) / job.directory
             for path, data in files.items():
                 (target / path).parent.mkdir(parents=True, exist_ok=True)
