@@ -8,6 +8,7 @@ search and the browser search both rank from that same table, so they agree.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -76,8 +77,10 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None) -> S
     # schema stays picklable and whoosh never applies analysis of its own.
     schema = fields.Schema(number=fields.NUMERIC(stored=True, unique=True),
                            **{name: fields.TEXT(analyzer=SpaceSeparatedTokenizer()) for name in FIELD_WEIGHTS})
-    index = RamStorage().create_index(schema)
-    writer = index.writer()
+    # whoosh spills large postings runs to <tmp>/<indexname>.tmp; a per-process name keeps two
+    # concurrent builds from deleting each other's runs, and a generous limit avoids the spill.
+    index = RamStorage().create_index(schema, indexname=f"faqkb{os.getpid()}")
+    writer = index.writer(limitmb=1024)
     for number, entry in enumerate(entries):
         path = [titles[entry.category[:i]] for i in range(1, len(entry.category) + 1)]
         texts = {"question": entry.question, "aliases": "\n".join(entry.aliases or []),
