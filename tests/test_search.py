@@ -92,6 +92,7 @@ def test_exported_index_reloads_and_searches_the_same(sample):
                     postings.append((number, flat[i + 1]))
                 terms[term] = sorted(postings, key=lambda p: (-p[1], p[0]))
     assert terms == data.terms
+    assert {f"shards/{n}.json" for n in range(meta["shards"])} == {p for p in files if p.startswith("shards/")}
     docs = [d for n in range(len(content.entries) // meta["docChunk"] + 1)
             for d in json.loads(files.get(f"docs/{n}.json", b'{"d": []}'))["d"]]
     assert [d[0] for d in docs] == [d.id for d in data.docs]

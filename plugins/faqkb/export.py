@@ -52,8 +52,8 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
     shards: dict[int, dict[str, list[int]]] = {}
     for key in sorted(by_key):
         shards.setdefault(fnv1a(key) % shard_count, {}).update(by_key[key])
-    for number, terms in shards.items():
-        files[f"shards/{number}.json"] = _dumps({"v": FORMAT_VERSION, "t": terms})
+    for number in range(shard_count):  # every shard exists, even empty: the client fetches by hash
+        files[f"shards/{number}.json"] = _dumps({"v": FORMAT_VERSION, "t": shards.get(number, {})})
 
     for start in range(0, len(data.docs), DOC_CHUNK):
         chunk = [[d.id, d.question, d.category] for d in data.docs[start:start + DOC_CHUNK]]
