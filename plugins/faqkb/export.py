@@ -6,7 +6,6 @@ one shard per distinct character (and per two-letter ASCII prefix), never the wh
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 
@@ -83,11 +82,3 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
     }
     files["meta.json"] = _dumps(meta)
     return files
-
-
-def version_of(files: dict[str, bytes]) -> str:
-    """A short content hash: the index folder's name, so browsers can cache it forever."""
-    digest = hashlib.sha256()
-    for path in sorted(files):
-        digest.update(path.encode() + b"\0" + files[path])
-    return digest.hexdigest()[:10]

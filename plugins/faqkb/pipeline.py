@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .export import FORMAT_VERSION as EXPORT_FORMAT
-from .export import export_search, version_of
+from .export import export_search
 from .index import INDEX_VERSION, SearchData, build_search_data
 from .link import Links, link
 from .load import load_content
@@ -28,9 +28,6 @@ class Build:
     links: Links | None = None
     pages: list[Page] = field(default_factory=list)
     navigation: list = field(default_factory=list)
-    search: SearchData | None = None
-    search_files: dict[str, bytes] = field(default_factory=dict)  # path under search_dir -> bytes
-    search_dir: str = ""  # e.g. "search/3fa4c1b2d9/": versioned, so browsers may cache it forever
 
     @property
     def has_errors(self) -> bool:
@@ -46,9 +43,8 @@ def check(content_dir: Path | str, *, display_base: Path | str | None = None, ma
 
 
 def build(content_dir: Path | str, *, display_base: Path | str | None = None, max_depth: int = 4,
-          options: RenderOptions | None = None, icon_exists: Callable[[str], bool] | None = None,
-          with_search: bool = True) -> Build:
-    """Check the content and, if it has no errors, link it and render every page."""
+          options: RenderOptions | None = None, icon_exists: Callable[[str], bool] | None = None) -> Build:
+    """Check the content and, if it has no errors, link it and render every page (search: SearchJob)."""
     content, problems = check(content_dir, display_base=display_base, max_depth=max_depth, icon_exists=icon_exists)
     result = Build(content, problems)
     if result.has_errors:
@@ -56,9 +52,6 @@ def build(content_dir: Path | str, *, display_base: Path | str | None = None, ma
     result.links = link(content.entries)
     result.pages = render_pages(content, result.links, options)
     result.navigation = navigation(content)
-    if with_search:
-        result.search_files = search_files(content)
-        result.search_dir = f"search/{version_of(result.search_files)}/"
     return result
 
 

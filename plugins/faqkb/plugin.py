@@ -70,7 +70,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             icon_svg=material_icon_svg,
         )
         build = pipeline.build(content_dir, display_base=config_dir, max_depth=self.config.max_depth, options=options,
-                               icon_exists=lambda name: material_icon_svg(name) is not None, with_search=False)
+                               icon_exists=lambda name: material_icon_svg(name) is not None)
         warnings = [p for p in build.problems if not p.is_error]
         if build.has_errors or (config.strict and warnings):
             raise PluginError("FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n"
@@ -113,7 +113,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             job, self.search = self.search, None
             try:
                 files = job.result()
-            except Exception as error:  # the worker's traceback is in the error; the user needs the cause
+            except Exception as error:
                 cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
                 raise PluginError(f"搜索索引生成失败：{error!r}\n{cause or ''}") from error
             target = Path(config.site_dir) / job.directory
