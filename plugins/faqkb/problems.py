@@ -84,8 +84,8 @@ class Problem:
         title = f"{self.code} {CATALOG[self.code][1]}"
         body = self.message + (f" 怎么改：{self.hint}" if self.hint else "")
         return (
-            f"::{kind} file={_gh_property(self.file)},line={self.line},col={self.column},"
-            f"title={_gh_property(title)}::{_gh_data(body)}"
+            f"::{kind} file={github_property(self.file)},line={self.line},col={self.column},"
+            f"title={github_property(title)}::{github_data(body)}"
         )
 
     def as_dict(self) -> dict:
@@ -95,12 +95,12 @@ class Problem:
         return data
 
 
-def _gh_data(text: str) -> str:
+def github_data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def _gh_property(text: str) -> str:
-    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+def github_property(text: str) -> str:
+    return github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
