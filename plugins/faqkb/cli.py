@@ -17,7 +17,7 @@ from .problems import format_problems, summary
 # `run` (a function of the parsed arguments returning the exit status).
 COMMAND_MODULES: tuple[str, ...] = (
     "faqkb.schema",
-    "faqkb.fmt", "faqkb.frequency", "faqkb.new", "faqkb.stats",
+    "faqkb.fmt", "faqkb.frequency", "faqkb.new", "faqkb.stats", "faqkb.duplicates",
 )
 
 
