@@ -8,22 +8,28 @@ search and the browser search both rank from that same table, so they agree.
 from __future__ import annotations
 
 import math
+import multiprocessing
 import os
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from whoosh import fields, scoring
-from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh import fields, formats, scoring
 from whoosh.filedb.filestore import RamStorage
+from whoosh.system import pack_uint
 
 from .model import Category, Content, Entry
 from .render import by_frequency, sorted_categories
 from .text import Segmenter, synonym_table
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 2.4, "tags": 1.5, "category": 0.8, "answer": 0.7}
 FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never asked, among equal matches
 SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)
+# Long or repetitive fields skip some kinds of terms: indexing time grows with the number of
+# postings, and pinyin of answer words or single characters of category titles add little.
+FIELD_TERMS = {"answer": {"pinyin": False}, "category": {"characters": False, "pinyin": False}}
+BM25_B, BM25_K1 = scoring.BM25F().B, scoring.BM25F().K1
 POSTINGS_CAP = 200  # per term, only the best-scoring entries are kept (both for CLI and browser)
 
 
@@ -63,8 +69,13 @@ def ordered_entries(content: Content) -> tuple[list[Entry], list[Category]]:
     return entries, categories
 
 
-def build_search_data(content: Content, segmenter: Segmenter | None = None) -> SearchData:
-    """Index the content with whoosh and extract the scored term table."""
+def build_search_data(content: Content, segmenter: Segmenter | None = None, *, processes: int = 1) -> SearchData:
+    """Index the content with whoosh and extract the scored term table.
+
+    With `processes` > 1 the entries are split into that many whoosh indexes built in parallel
+    (forked processes); BM25F then uses the statistics of all of them together, so the scores
+    are the same whatever the split.
+    """
     synonyms = synonym_table(g.words for g in content.synonyms)
     extra_words = [w for g in content.synonyms for w in g.words]
     extra_words += [t for e in content.entries for t in (e.tags or [])]
@@ -72,46 +83,189 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None) -> S
     entries, categories = ordered_entries(content)
     category_number = {c.path: n for n, c in enumerate(categories)}
     titles = {c.path: c.title for c in categories}
-
-    # Terms come from faqkb's own pipeline, joined by spaces: whoosh only splits them again, so the
-    # schema stays picklable and whoosh never applies analysis of its own.
-    schema = fields.Schema(number=fields.NUMERIC(stored=True, unique=True),
-                           **{name: fields.TEXT(analyzer=SpaceSeparatedTokenizer()) for name in FIELD_WEIGHTS})
-    # whoosh spills large postings runs to <tmp>/<indexname>.tmp; a per-process name keeps two
-    # concurrent builds from deleting each other's runs, and a generous limit avoids the spill.
-    index = RamStorage().create_index(schema, indexname=f"faqkb{os.getpid()}")
-    writer = index.writer(limitmb=1024)
-    for number, entry in enumerate(entries):
-        path = [titles[entry.category[:i]] for i in range(1, len(entry.category) + 1)]
-        texts = {"question": entry.question, "aliases": "\n".join(entry.aliases or []),
-                 "tags": "\n".join(entry.tags or []), "category": "\n".join(path), "answer": entry.answer}
-        writer.add_document(number=number, **{name: " ".join(segmenter.index_terms(text, synonyms))
-                                              for name, text in texts.items()})
-    writer.commit()
-
     boosts = _frequency_boosts(entries)
-    scores: dict[str, dict[int, float]] = {}
-    with index.searcher(weighting=scoring.BM25F()) as searcher:
-        numbers = {docnum: stored["number"] for docnum, stored in searcher.iter_docs()}
-        for name, weight in FIELD_WEIGHTS.items():
-            for raw in searcher.reader().lexicon(name):
-                term = raw.decode("utf-8")
-                matcher = searcher.postings(name, term, weighting=searcher.weighting)
-                table = scores.setdefault(term, {})
-                while matcher.is_active():
-                    number = numbers[matcher.id()]
-                    table[number] = table.get(number, 0.0) + weight * matcher.score()
-                    matcher.next()
 
-    terms = {}
-    for term, table in scores.items():
-        scored = [(number, round(value * boosts[number] * SCORE_SCALE)) for number, value in table.items()]
-        scored = [item for item in scored if item[1] > 0]
+    def documents(start: int, stop: int):
+        for number in range(start, stop):
+            entry = entries[number]
+            path = [titles[entry.category[:i]] for i in range(1, len(entry.category) + 1)]
+            texts = {"question": entry.question, "aliases": "\n".join(entry.aliases or []),
+                     "tags": "\n".join(entry.tags or []), "category": "\n".join(path), "answer": entry.answer}
+            yield number, {name: Counter(segmenter.index_terms(text, synonyms, **FIELD_TERMS.get(name, {})))
+                           for name, text in texts.items()}
+
+    processes = max(1, min(processes, len(entries) // 500 or 1))
+    bounds = [len(entries) * i // processes for i in range(processes + 1)]
+    parts = [(bounds[i], bounds[i + 1]) for i in range(processes)]
+    if processes == 1:
+        part = _Part(documents(0, len(entries)), boosts)
+        postings = [part.postings(part.statistics())]
+    else:
+        postings = _in_processes(parts, lambda start, stop: _Part(documents(start, stop), boosts))
+
+    terms: dict[str, list[tuple[int, int]]] = {}
+    for table in postings:
+        for term, scored in table.items():
+            terms.setdefault(term, []).extend(scored)
+    for term, scored in terms.items():
         scored.sort(key=lambda item: (-item[1], item[0]))
-        terms[term] = scored[:POSTINGS_CAP]
+        del scored[POSTINGS_CAP:]
     docs = [Doc(e.id, e.question, category_number[e.category], e.frequency) for e in entries]
     breadcrumbs = [[titles[c.path[:i]] for i in range(1, len(c.path) + 1)] for c in categories]
-    return SearchData(docs=docs, categories=breadcrumbs, terms=terms, synonyms=synonyms)
+    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms)
+
+
+@dataclass
+class Statistics:
+    """What BM25F needs from the whole collection: documents, field lengths, document frequencies."""
+
+    doc_count: int = 0
+    field_lengths: dict[str, int] = field(default_factory=dict)
+    doc_frequencies: dict[str, dict[bytes, int]] = field(default_factory=dict)
+
+    def add(self, other: "Statistics") -> "Statistics":
+        self.doc_count += other.doc_count
+        for name, length in other.field_lengths.items():
+            self.field_lengths[name] = self.field_lengths.get(name, 0) + length
+        for name, frequencies in other.doc_frequencies.items():
+            mine = self.doc_frequencies.setdefault(name, {})
+            for term, count in frequencies.items():
+                mine[term] = mine.get(term, 0) + count
+        return self
+
+
+class _Part:
+    """A whoosh index of some of the entries (documents numbered in site order)."""
+
+    def __init__(self, documents, boosts: list[float]):
+        self.boosts = boosts
+        # whoosh spills large postings runs to <tmp>/<indexname>.tmp; a per-process name keeps two
+        # concurrent builds from deleting each other's runs, and a generous limit avoids the spill.
+        self.index = RamStorage().create_index(_schema(), indexname=f"faqkb{os.getpid()}")
+        writer = self.index.writer(limitmb=1024)
+        for number, fields_ in documents:
+            writer.add_document(number=number, **fields_)
+        writer.commit()
+
+    def statistics(self) -> Statistics:
+        reader = self.index.reader()
+        try:
+            return Statistics(
+                doc_count=reader.doc_count_all(),
+                field_lengths={name: reader.field_length(name) for name in FIELD_WEIGHTS},
+                doc_frequencies={name: {term: reader.doc_frequency(name, term) for term in reader.lexicon(name)}
+                                 for name in FIELD_WEIGHTS})
+        finally:
+            reader.close()
+
+    def postings(self, collection: Statistics) -> dict[str, list[tuple[int, int]]]:
+        """term → [(entry number, integer score)]: whoosh's BM25F (its bm25 formula and idf, its
+        stored field lengths) over the whole collection, times field weight and frequency boost.
+
+        Evaluated over whole postings lists: going posting by posting through whoosh's matchers
+        and scorers cost most of the build.
+        """
+        scores: dict[str, dict[int, float]] = {}
+        reader = self.index.reader()
+        try:
+            numbers = {docnum: stored["number"] for docnum, stored in reader.iter_docs()}
+            total = collection.doc_count
+            for name, weight in FIELD_WEIGHTS.items():
+                average = collection.field_lengths.get(name, 0) / total if total else 0.0
+                if not average:
+                    continue
+                norms = {docnum: (1 - BM25_B) + BM25_B * (reader.doc_field_length(docnum, name) or 0) / average
+                         for docnum in numbers}
+                frequencies = collection.doc_frequencies[name]
+                for raw in reader.lexicon(name):
+                    idf = math.log(total / (frequencies[raw] + 1)) + 1  # whoosh's WeightingModel.idf
+                    table = scores.setdefault(raw.decode("utf-8"), {})
+                    for docnum, tf in reader.postings(name, raw).items_as("weight"):
+                        number = numbers[docnum]
+                        value = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norms[docnum])
+                        table[number] = table.get(number, 0.0) + weight * value
+        finally:
+            reader.close()
+        result = {}
+        for term, table in scores.items():
+            scored = [(number, round(value * self.boosts[number] * SCORE_SCALE)) for number, value in table.items()]
+            scored = [item for item in scored if item[1] > 0]
+            scored.sort(key=lambda item: (-item[1], item[0]))
+            result[term] = scored[:POSTINGS_CAP]  # the collection's best are among each part's best
+        return result
+
+
+def _in_processes(parts, make_part) -> list[dict[str, list[tuple[int, int]]]]:
+    """Builds each part in a forked process: statistics back, the whole collection's out, postings back."""
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for start, stop in parts:
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_serve_part, args=(theirs, make_part, start, stop), daemon=True)
+        process.start()
+        theirs.close()
+        workers.append((process, ours))
+    try:
+        collection = Statistics()
+        for _, connection in workers:
+            collection.add(_receive(connection))
+        for _, connection in workers:
+            connection.send(collection)
+        return [_receive(connection) for _, connection in workers]
+    finally:
+        for process, connection in workers:
+            connection.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+
+
+def _serve_part(connection, make_part, start: int, stop: int) -> None:
+    try:
+        part = make_part(start, stop)
+        connection.send(part.statistics())
+        connection.send(part.postings(connection.recv()))
+    except BaseException as error:  # the parent re-raises it with the worker's traceback
+        import traceback
+
+        connection.send(RuntimeError(f"{error!r}\n{traceback.format_exc()}"))
+    finally:
+        connection.close()
+
+
+def _receive(connection):
+    try:
+        message = connection.recv()
+    except EOFError:
+        raise RuntimeError("搜索索引的子进程意外退出") from None
+    if isinstance(message, BaseException):
+        raise message
+    return message
+
+
+class _CountedText(fields.FieldType):
+    """A scorable text field whose value is already analysed: a Counter of faqkb's own terms.
+
+    whoosh never applies analysis of its own, and stores frequencies only (no positions: the
+    ranking does not use them and encoding them was a large share of indexing time).
+    """
+
+    indexed = scorable = True
+    stored = unique = False
+    vector = None
+    analyzer = None
+
+    def __init__(self):
+        self.format = formats.Frequency()
+
+    def index(self, value, **kwargs):
+        for term, count in value.items():
+            yield term.encode("utf-8"), count, float(count), pack_uint(count)
+
+
+def _schema() -> fields.Schema:
+    return fields.Schema(number=fields.NUMERIC(stored=True, unique=True),
+                         **{name: _CountedText() for name in FIELD_WEIGHTS})
 
 
 def _frequency_boosts(entries: Iterable[Entry]) -> list[float]:

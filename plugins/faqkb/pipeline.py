@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ def build(content_dir: Path | str, *, display_base: Path | str | None = None, ma
           options: RenderOptions | None = None, icon_exists: Callable[[str], bool] | None = None) -> Build:
     """Check the content and, if it has no errors, link it and render every page (search: SearchJob)."""
     content, problems = check(content_dir, display_base=display_base, max_depth=max_depth, icon_exists=icon_exists)
+    return render(content, problems, options)
+
+
+def render(content: Content, problems: list[Problem], options: RenderOptions | None = None) -> Build:
+    """Link and render checked content (nothing, if the problems include errors)."""
     result = Build(content, problems)
     if result.has_errors:
         return result
@@ -55,9 +61,9 @@ def build(content_dir: Path | str, *, display_base: Path | str | None = None, ma
     return result
 
 
-def search_files(content: Content) -> dict[str, bytes]:
+def search_files(content: Content, processes: int = 1) -> dict[str, bytes]:
     """Index, score and export: the static search files (runs in a worker process during builds)."""
-    data, pinyin = search_data(content)
+    data, pinyin = search_data(content, processes=processes)
     return export_search(data, pinyin)
 
 
@@ -67,7 +73,9 @@ class SearchJob:
     def __init__(self, content: Content):
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        self._future = self._pool.submit(search_files, content)
+        # The worker splits the indexing over the cores; MkDocs' rendering keeps one busy only
+        # at the start, and the index takes longer than the pages on large sites.
+        self._future = self._pool.submit(search_files, content, min(os.cpu_count() or 1, 4))
         # Named after its input, so pages can point at it before it exists.
         self.directory = f"search/{content_fingerprint(content)}/"
 
@@ -89,7 +97,7 @@ def content_fingerprint(content: Content) -> str:
     return digest.hexdigest()[:10]
 
 
-def search_data(content: Content) -> tuple[SearchData, dict[str, list[str]]]:
+def search_data(content: Content, processes: int = 1) -> tuple[SearchData, dict[str, list[str]]]:
     """The scored term table and the pinyin table both searches read."""
-    data = build_search_data(content)
+    data = build_search_data(content, processes=processes)
     return data, pinyin_table(ch for term in data.terms for ch in term)

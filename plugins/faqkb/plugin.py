@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import shutil
@@ -16,7 +17,7 @@ from mkdocs.structure.files import File, Files
 
 from . import pipeline
 from .problems import format_problems, summary
-from .render import Contact, RenderOptions
+from .render import SLOT_ID, Contact, QuestionLayout, RenderOptions, slot_page
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -69,16 +70,18 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             home_heading=self.config.home_heading,
             icon_svg=material_icon_svg,
         )
-        build = pipeline.build(content_dir, display_base=config_dir, max_depth=self.config.max_depth, options=options,
-                               icon_exists=lambda name: material_icon_svg(name) is not None)
-        warnings = [p for p in build.problems if not p.is_error]
-        if build.has_errors or (config.strict and warnings):
+        content, problems = pipeline.check(content_dir, display_base=config_dir, max_depth=self.config.max_depth,
+                                           icon_exists=lambda name: material_icon_svg(name) is not None)
+        warnings = [p for p in problems if not p.is_error]
+        if any(p.is_error for p in problems) or (config.strict and warnings):
             raise PluginError("FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n"
-                              + format_problems(build.problems) + "\n" + summary(build.problems))
+                              + format_problems(problems) + "\n" + summary(problems))
         for problem in warnings:
             log.warning(problem.as_text())
-        self.build = build
-        self.search = pipeline.SearchJob(build.content)
+        self.search = pipeline.SearchJob(content)  # indexes in other processes while the pages render here
+        build = self.build = pipeline.render(content, problems, options)
+        self.questions = [page for page in build.pages if page.kind == "question"]
+        self.layout = None
         config.nav = build.navigation
         config.extra["faqkb_search"] = self.search.directory
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
@@ -97,18 +100,37 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         for file in list(files):
             if file.src_uri.endswith((".yml", ".yaml")):
                 files.remove(file)
-        for page in self.build.pages:
+        for page in [p for p in self.build.pages if p.kind != "question"] + [slot_page()]:
             existing = files.get_file_from_path(page.uri)
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.uri, content=page.markdown))
+        self.slot_file = files.get_file_from_path(slot_page().uri)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
         return files
 
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        """Gives the sitemap (templates/sitemap.xml) the question pages, which are not MkDocs pages."""
+        if template_name == "sitemap.xml" and self.build:
+            slot = self.slot_file.page
+            base = slot.canonical_url or slot.abs_url or ""
+            context["faqkb_slot_url"] = base
+            context["faqkb_questions"] = [
+                (base.replace(SLOT_ID, entry.id), _lastmod(entry.updated))
+                for entry in self.build.content.entries]
+        return context
+
+    def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
+        if self.build and page.file is self.slot_file:
+            self.layout = QuestionLayout(output)
+        return output
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Writes the search files, then puts the finished site in place of the previous one
-        (unless strict mode is about to abort)."""
+        """Writes the question pages and the search files, then puts the finished site in place
+        of the previous one (unless strict mode is about to abort)."""
+        if self.build:
+            self._write_questions(config)
         if self.search:
             job, self.search = self.search, None
             try:
@@ -133,6 +155,20 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             final.rename(old)
         staging.rename(final)
         shutil.rmtree(old, ignore_errors=True)
+
+    def _write_questions(self, config: MkDocsConfig) -> None:
+        if self.layout is None:
+            raise PluginError("问题页面的模板没有生成（faqkb 的占位页面被其他插件或设置排除了？）")
+        site = Path(config.site_dir)
+        slot_dest = self.slot_file.dest_uri
+        shutil.rmtree(site / Path(slot_dest).parent if config.use_directory_urls else site / slot_dest,
+                      ignore_errors=True)
+        entries = {entry.id: entry for entry in self.build.content.entries}
+        for page in self.questions:
+            entry_id = page.uri.rsplit("/", 1)[-1][:-3]
+            target = site / slot_dest.replace(SLOT_ID, entry_id)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.layout.fill(page, entries[entry_id].id), encoding="utf-8")
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build removes its staging folder; the previous site stays untouched."""
@@ -159,6 +195,11 @@ def _strict_warning_count() -> int:
 
     handlers = [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
     return sum(n for h in handlers for _, n in h.get_counts())
+
+
+def _lastmod(updated) -> str:
+    day = updated.date() if isinstance(updated, dt.datetime) else updated
+    return day.isoformat() if isinstance(day, dt.date) else ""
 
 
 @functools.lru_cache(maxsize=None)

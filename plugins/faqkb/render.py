@@ -61,8 +61,10 @@ class RenderOptions:
 class Page:
     uri: str  # source path MkDocs sees, e.g. "q/refund-time.md"
     title: str
-    markdown: str
-    kind: str  # "home", "category" or "question"
+    markdown: str  # front matter and body
+    kind: str  # "home", "category", "question" or "search"
+    description: str = ""
+    body: str = ""  # the HTML under the front matter
 
 
 def question_uri(entry_id: str) -> str:
@@ -85,7 +87,13 @@ def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str
     source = page_url(from_uri, directory_urls)
     target = page_url(to_uri, directory_urls)
     base = source if source.endswith("/") or not source else posixpath.dirname(source) + "/"
-    rel = posixpath.relpath(target or ".", base or ".")
+    # posixpath.relpath, without its normalisation of absolute paths (most of a large site's render time)
+    base_parts = [part for part in base.split("/") if part]
+    target_parts = [part for part in target.split("/") if part]
+    common = 0
+    while common < min(len(base_parts), len(target_parts)) and base_parts[common] == target_parts[common]:
+        common += 1
+    rel = "/".join([".."] * (len(base_parts) - common) + target_parts[common:]) or "."
     if (not target or target.endswith("/")) and not rel.endswith("/"):
         rel += "/"
     return "./" if rel in (".", "./") else rel
@@ -201,7 +209,8 @@ class Renderer:
             parts.append(f'<section class="faqkb-related"><h2>相关问题</h2><ul>{items}</ul></section>')
         parts.append(self._contact())
         parts.append(self._json_ld(entry, answer, uri))
-        return Page(uri, entry.question, "\n\n".join(parts) + "\n", "question")
+        body = "\n\n".join(parts[1:])
+        return Page(uri, entry.question, f"{parts[0]}\n\n{body}\n", "question", self.excerpts[entry.id], body)
 
     def category_page(self, category: Category) -> Page:
         uri = category_uri(category.path)
@@ -335,6 +344,43 @@ class Renderer:
         # Neither "</script>" nor "<!--" may appear inside a script element.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return f'<script type="application/ld+json">{text}</script>'
+
+
+# Every question page has the same layout: MkDocs renders one page of placeholders through the
+# theme, and each question's page is that output with the placeholders filled in. Rendering
+# thousands of pages through Python-Markdown and Material's templates one by one was most of a
+# large site's build time; the filled pages are byte for byte what the theme would have produced
+# for the same title, description, URL and content.
+SLOT_ID = "faqkb-slot-id"
+SLOT_TITLE = "FAQKB-SLOT-TITLE"
+SLOT_DESCRIPTION = "FAQKB-SLOT-DESCRIPTION"
+SLOT_CONTENT = '<div data-faqkb-slot="content"><h1></h1></div>'  # an h1, or Material adds the title
+_SLOTS = re.compile("|".join(re.escape(slot) for slot in (SLOT_ID, SLOT_TITLE, SLOT_DESCRIPTION, SLOT_CONTENT)))
+
+
+def slot_page() -> Page:
+    """The page of placeholders that MkDocs renders as the layout of every question page."""
+    uri = question_uri(SLOT_ID)
+    front = Renderer._front_matter(SLOT_TITLE, SLOT_DESCRIPTION, "question")
+    return Page(uri, SLOT_TITLE, f"{front}\n\n{SLOT_CONTENT}\n", "question", SLOT_DESCRIPTION, SLOT_CONTENT)
+
+
+class QuestionLayout:
+    """The theme's output for the slot page, split at its placeholders, ready to be filled."""
+
+    def __init__(self, rendered: str):
+        if rendered.count(SLOT_CONTENT) != 1:
+            raise ValueError("the theme did not print the question page's content exactly once")
+        self._pieces = _SLOTS.split(rendered)
+        self._slots = _SLOTS.findall(rendered)
+
+    def fill(self, page: Page, entry_id: str) -> str:
+        values = {SLOT_ID: entry_id, SLOT_TITLE: html.escape(page.title), SLOT_DESCRIPTION: html.escape(page.description),
+                  SLOT_CONTENT: page.body}
+        out = [self._pieces[0]]
+        for slot, piece in zip(self._slots, self._pieces[1:]):
+            out += (values[slot], piece)
+        return "".join(out)
 
 
 def render_pages(content: Content, links: Links, options: RenderOptions | None = None) -> list[Page]:

@@ -173,12 +173,13 @@ class Segmenter:
         """Words of one Han run, search mode: 偏远地区 → 偏远, 地区, 偏远地区."""
         return [w for w in self._jieba.cut_for_search(run, HMM=False) if w.strip()]
 
-    def index_terms(self, text: str, synonyms: dict[str, tuple[str, ...]] | None = None) -> list[str]:
+    def index_terms(self, text: str, synonyms: dict[str, tuple[str, ...]] | None = None, *,
+                    characters: bool = True, pinyin: bool = True) -> list[str]:
         """The terms a document field is indexed under.
 
         Han text gives its jieba words, single characters, and the pinyin (full and initials) of
         words of two or more characters; ASCII gives its words. Synonyms of a word are indexed
-        with it, so a query needs no expansion.
+        with it, so a query needs no expansion. `characters` and `pinyin` turn those terms off.
         """
         synonyms = synonyms or {}
         terms: list[str] = []
@@ -194,11 +195,12 @@ class Segmenter:
                     group = (word,) + synonyms.get(word, ())
                     for variant in group:
                         terms.append(variant)
-                        if len(variant) >= 2 and is_cjk(variant):
+                        if pinyin and len(variant) >= 2 and is_cjk(variant):
                             full, initials = word_pinyin(variant)
                             if len(full) >= 2:
                                 terms += [full, initials]
-                terms += [ch for ch in piece if ch not in PARTICLES]
+                if characters:
+                    terms += [ch for ch in piece if ch not in PARTICLES]
         return terms
 
 

@@ -1,0 +1,92 @@
+"""Question pages are filled into one layout rendered by MkDocs (faqkb.render.QuestionLayout).
+
+The promise is that the result is what MkDocs and Material would have produced for each page on
+their own. This test holds faqkb to it: it builds the sample site with the plugin, then builds
+the same generated Markdown (every page, questions included) with plain MkDocs and Material and
+no faqkb plugin, and compares every question page byte for byte.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from faqkb import pipeline
+from faqkb.plugin import ASSETS, TEMPLATES, material_icon_svg
+from faqkb.render import Contact, QuestionLayout, RenderOptions, SLOT_CONTENT, slot_page
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _build(config_file: Path, site_dir: Path) -> None:
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+
+
+@pytest.fixture(scope="module")
+def both_sites(tmp_path_factory):
+    work = tmp_path_factory.mktemp("layout")
+    with_plugin = work / "faqkb-site"
+    _build(ROOT / "mkdocs.yml", with_plugin)
+
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    settings = project["plugins"][0]["faqkb"]
+    options = RenderOptions(hot_count=settings["hot_questions"], contact=Contact(**settings["contact"]),
+                            home_heading=settings["home_heading"], icon_svg=material_icon_svg)
+    built = pipeline.build(ROOT / "faq", display_base=ROOT, options=options,
+                           icon_exists=lambda name: material_icon_svg(name) is not None)
+    assert not built.has_errors
+    docs = work / "docs"
+    for page in built.pages:
+        (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / page.uri).write_text(page.markdown, encoding="utf-8")
+    shutil.copytree(ASSETS, docs / "assets" / "faqkb")
+    search_folder = next(p for p in (with_plugin / "search").iterdir() if p.is_dir())
+    plain = dict(project, docs_dir=str(docs), site_dir=str(work / "plain-site"), plugins=[], nav=built.navigation,
+                 extra_css=["assets/faqkb/faqkb.css"],
+                 extra=dict(project["extra"], faqkb_search=f"search/{search_folder.name}/"))
+    plain["theme"] = dict(project["theme"], custom_dir=str(TEMPLATES))
+    (work / "plain.yml").write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
+    _build(work / "plain.yml", work / "plain-site")
+    return with_plugin, work / "plain-site", [e.id for e in built.content.entries]
+
+
+def test_every_question_page_is_what_mkdocs_renders_for_it(both_sites):
+    with_plugin, plain, ids = both_sites
+    assert len(ids) > 50
+    for entry_id in ids:
+        ours = (with_plugin / "q" / entry_id / "index.html").read_text(encoding="utf-8")
+        theirs = (plain / "q" / entry_id / "index.html").read_text(encoding="utf-8")
+        assert ours == theirs, f"q/{entry_id}/ differs from MkDocs' own rendering"
+
+
+def test_the_layout_page_itself_is_not_published(both_sites):
+    with_plugin, _, _ = both_sites
+    slot_folder = Path(slot_page().uri).with_suffix("").name
+    assert not (with_plugin / "q" / slot_folder).exists()
+    assert slot_folder not in (with_plugin / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_a_title_with_markup_is_escaped_wherever_the_layout_prints_it():
+    layout = QuestionLayout("<title>FAQKB-SLOT-TITLE - 帮助</title><meta content=\"FAQKB-SLOT-DESCRIPTION\">"
+                            f"<link href=\"/q/faqkb-slot-id/\"><h1>FAQKB-SLOT-TITLE</h1>{SLOT_CONTENT}")
+    page = slot_page()
+    page.title, page.description, page.body = '</title><script>alert(1)</script>', '"><img src=x onerror=1>', "<p>答</p>"
+    filled = layout.fill(page, "refund-time")
+    assert "<script>" not in filled and "<img" not in filled
+    assert "&lt;/title&gt;&lt;script&gt;" in filled and "&quot;&gt;&lt;img" in filled
+    assert '<link href="/q/refund-time/">' in filled and filled.endswith("<p>答</p>")
+
+
+def test_a_theme_that_drops_the_content_is_refused():
+    with pytest.raises(ValueError):
+        QuestionLayout("<html>FAQKB-SLOT-TITLE</html>")
