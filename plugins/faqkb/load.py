@@ -6,6 +6,7 @@ syntax, shape); everything about the values is `validate`'s job.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -118,7 +119,12 @@ def _load_category(folder: Path, path: tuple[str, ...], shown) -> tuple[Category
 
 def read_yaml_file(path: Path, display: str) -> tuple[Node | None, list[Problem], list[str]]:
     """Parse one file into a YAML node tree and its lines, or report why it cannot be read."""
-    raw = path.read_bytes()
+    node, problems, lines = _read_yaml_bytes(path.read_bytes(), display)
+    return node, list(problems), lines
+
+
+@functools.lru_cache(maxsize=4096)  # the live preview reads every file at every rebuild; few change
+def _read_yaml_bytes(raw: bytes, display: str) -> tuple[Node | None, tuple[Problem, ...], list[str]]:
     problems: list[Problem] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(Problem("FAQ003", display, 1, 1, "", "文件开头有 BOM（字节顺序标记）。",
@@ -131,9 +137,9 @@ def read_yaml_file(path: Path, display: str) -> tuple[Node | None, list[Problem]
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         problems.append(Problem("FAQ002", display, line, column, "", "文件不是 UTF-8 编码（可能是 GBK）。",
                                 "请用编辑器把文件另存为“UTF-8（无 BOM）”编码。"))
-        return None, problems, []
+        return None, tuple(problems), []
     node, problems = parse_yaml_text(text, display, problems)
-    return node, problems, text.splitlines()
+    return node, tuple(problems), text.splitlines()
 
 
 def parse_yaml_text(text: str, display: str, problems: list[Problem] | None = None) -> tuple[Node | None, list[Problem]]:

@@ -50,13 +50,14 @@ def build(content_dir: Path | str, *, display_base: Path | str | None = None, ma
     return render(content, problems, options)
 
 
-def render(content: Content, problems: list[Problem], options: RenderOptions | None = None) -> Build:
+def render(content: Content, problems: list[Problem], options: RenderOptions | None = None,
+           answer_cache: dict | None = None) -> Build:
     """Link and render checked content (nothing, if the problems include errors)."""
     result = Build(content, problems)
     if result.has_errors:
         return result
     result.links = link(content.entries)
-    result.pages = render_pages(content, result.links, options)
+    result.pages = render_pages(content, result.links, options, answer_cache)
     result.navigation = navigation(content)
     return result
 
@@ -70,14 +71,14 @@ def search_files(content: Content, processes: int = 1) -> dict[str, bytes]:
 class SearchJob:
     """Builds the search files in a second process while MkDocs renders the pages in this one."""
 
-    def __init__(self, content: Content):
+    def __init__(self, content: Content, processes: int | None = None):
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
-        # The worker splits the indexing over the cores; MkDocs' rendering keeps one busy only
-        # at the start, and the index takes longer than the pages on large sites.
-        self._future = self._pool.submit(search_files, content, min(os.cpu_count() or 1, 4))
-        # Named after its input, so pages can point at it before it exists.
-        self.directory = f"search/{content_fingerprint(content)}/"
+        # By default the worker splits the indexing over the cores: on large sites the index takes
+        # longer than the pages, whose rendering keeps this process busy only at the start.
+        processes = processes or min(os.cpu_count() or 1, 4)
+        self._future = self._pool.submit(search_files, content, processes)
+        self.directory = search_directory(content)
 
     def result(self) -> dict[str, bytes]:
         try:
@@ -87,6 +88,11 @@ class SearchJob:
 
     def cancel(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def search_directory(content: Content) -> str:
+    """Where the search files go: named after their input, so pages can point at it before it exists."""
+    return f"search/{content_fingerprint(content)}/"
 
 
 def content_fingerprint(content: Content) -> str:

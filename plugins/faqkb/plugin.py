@@ -6,8 +6,10 @@ import datetime as dt
 import functools
 import logging
 import shutil
+import threading
 from pathlib import Path
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,9 +19,11 @@ from mkdocs.structure.files import File, Files
 
 from . import pipeline
 from .problems import format_problems, summary
+from .model import QUESTION_DIR
 from .render import SLOT_ID, Contact, QuestionLayout, RenderOptions, slot_page
 
 log = get_plugin_logger(__name__)
+PREVIEW_SEARCH = "search/preview/"
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -50,7 +54,15 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         self.command: str | None = None
         self.build: pipeline.Build | None = None
         self.search: pipeline.SearchJob | None = None
+        self.search_directory = ""  # what the pages point at
+        self.search_key = ""  # the search folder named after the content
         self.final_site_dir: str | None = None
+        # Kept across the live preview's rebuilds (MkDocs keeps plugins that have on_startup):
+        self.last_good: tuple[pipeline.Build, str] | None = None  # served again while the content has errors
+        self.answer_cache: dict = {}
+        self.search_files: dict[str, dict[str, bytes]] = {}  # content's search key → files, the latest only
+        self.template_cache = _MemoryBytecodeCache()
+        self.preview = _PreviewFiles()
 
     def on_startup(self, *, command, dirty) -> None:
         """Remembers the command: only `mkdocs build` writes through a staging folder."""
@@ -73,17 +85,35 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         content, problems = pipeline.check(content_dir, display_base=config_dir, max_depth=self.config.max_depth,
                                            icon_exists=lambda name: material_icon_svg(name) is not None)
         warnings = [p for p in problems if not p.is_error]
+        preview = self.command == "serve"
         if any(p.is_error for p in problems) or (config.strict and warnings):
-            raise PluginError("FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n"
-                              + format_problems(problems) + "\n" + summary(problems))
-        for problem in warnings:
-            log.warning(problem.as_text())
-        self.search = pipeline.SearchJob(content)  # indexes in other processes while the pages render here
-        build = self.build = pipeline.render(content, problems, options)
+            report = format_problems(problems) + "\n" + summary(problems)
+            if not (preview and self.last_good):
+                where = "预览没有启动" if preview else "站点没有生成（上一次生成的 site/ 保持不变）"
+                raise PluginError(f"FAQ 内容有问题，{where}：\n{report}")
+            # A half-typed edit must not stop the preview: show the last good content meanwhile.
+            log.error(f"FAQ 内容有问题，预览仍显示上一次没有错误的内容。改好后会自动更新：\n{report}")
+            self.build, self.search_key = self.last_good
+            self.search = None
+        else:
+            for problem in warnings:
+                log.warning(problem.as_text())
+            self.search_key = pipeline.search_directory(content)
+            self.search_files = {k: v for k, v in self.search_files.items() if k == self.search_key}
+            self.search = None
+            if self.search_key not in self.search_files and self.preview.search_key != self.search_key:
+                # Indexes in other processes while the pages render here; the preview leaves a core
+                # to MkDocs, so that the page the writer is looking at comes back first.
+                self.search = pipeline.SearchJob(content, processes=1 if preview else None)
+            self.build = pipeline.render(content, problems, options, self.answer_cache)
+            self.last_good = (self.build, self.search_key)
+        # The preview's pages point at a fixed folder, so that an edit changes only its own pages.
+        self.search_directory = PREVIEW_SEARCH if preview else self.search_key
+        build = self.build
         self.questions = [page for page in build.pages if page.kind == "question"]
         self.layout = None
         config.nav = build.navigation
-        config.extra["faqkb_search"] = self.search.directory
+        config.extra["faqkb_search"] = self.search_directory
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(_user_dirs(config), str(TEMPLATES))
         config.extra_css.insert(0, "assets/faqkb/faqkb.css")
@@ -110,6 +140,17 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
         return files
 
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """The preview keeps the question pages and search files out of MkDocs' cleaning of the site,
+        to write again only what an edit changed."""
+        if self.build and self.command == "serve":
+            self.preview.hold(Path(config.site_dir))
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Compiled templates are kept across the live preview's rebuilds (checked against their source)."""
+        env.bytecode_cache = self.template_cache
+        return env
+
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         """Gives the sitemap (templates/sitemap.xml) the question pages, which are not MkDocs pages."""
         if template_name == "sitemap.xml" and self.build:
@@ -131,17 +172,19 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         of the previous one (unless strict mode is about to abort)."""
         if self.build:
             self._write_questions(config)
-        if self.search:
+        if self.command == "serve":
+            self._preview_search(Path(config.site_dir))
+        elif self.search_key in self.search_files:
+            _write_files(Path(config.site_dir) / self.search_directory, self.search_files[self.search_key])
+        elif self.search:
             job, self.search = self.search, None
             try:
                 files = job.result()
             except Exception as error:
                 cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
                 raise PluginError(f"搜索索引生成失败：{error!r}\n{cause or ''}") from error
-            target = Path(config.site_dir) / job.directory
-            for path, data in files.items():
-                (target / path).parent.mkdir(parents=True, exist_ok=True)
-                (target / path).write_bytes(data)
+            self.search_files = {job.directory: files}
+            _write_files(Path(config.site_dir) / self.search_directory, files)
         if not self.final_site_dir:
             return
         staging, final = Path(config.site_dir), Path(self.final_site_dir)
@@ -156,6 +199,28 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         staging.rename(final)
         shutil.rmtree(old, ignore_errors=True)
 
+    def _preview_search(self, site: Path) -> None:
+        self.preview.restore(site)
+        if self.preview.search_key == self.search_key:
+            return
+        if self.search_key in self.search_files:
+            self.preview.write_search(site, self.search_key, self.search_files[self.search_key])
+        elif self.search:
+            # The preview reloads the browser as soon as the pages are written; the search files
+            # follow when the worker is done (a second or two on a thousand questions).
+            job, self.search = self.search, None
+            threading.Thread(target=self._write_search_later, args=(job, site), daemon=True).start()
+
+    def _write_search_later(self, job: pipeline.SearchJob, site: Path) -> None:
+        try:
+            files = job.result()
+        except Exception as error:
+            log.error(f"搜索索引生成失败：{error!r}\n{getattr(error, '__cause__', None) or ''}")
+            return
+        self.search_files = {job.directory: files}
+        if self.search_key == job.directory:  # else a newer rebuild has its own job
+            self.preview.write_search(site, job.directory, files)
+
     def _write_questions(self, config: MkDocsConfig) -> None:
         if self.layout is None:
             raise PluginError("问题页面的模板没有生成（faqkb 的占位页面被其他插件或设置排除了？）")
@@ -164,11 +229,19 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         shutil.rmtree(site / Path(slot_dest).parent if config.use_directory_urls else site / slot_dest,
                       ignore_errors=True)
         entries = {entry.id: entry for entry in self.build.content.entries}
+        pages = {}
         for page in self.questions:
             entry_id = page.uri.rsplit("/", 1)[-1][:-3]
-            target = site / slot_dest.replace(SLOT_ID, entry_id)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.layout.fill(page, entries[entry_id].id), encoding="utf-8")
+            pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entries[entry_id].id)
+        if self.command == "serve":
+            self.preview.write_pages(site, pages)
+        else:
+            for dest, text in pages.items():
+                (site / dest).parent.mkdir(parents=True, exist_ok=True)
+                (site / dest).write_text(text, encoding="utf-8")
+
+    def on_shutdown(self) -> None:
+        self.preview.close()
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build removes its staging folder; the previous site stays untouched."""
@@ -178,6 +251,90 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         if self.final_site_dir:
             staging = _staging_dir(self.final_site_dir)
             shutil.rmtree(staging, ignore_errors=True)
+
+
+class _PreviewFiles:
+    """The live preview's question pages and search files, kept across rebuilds.
+
+    MkDocs empties the site folder before every rebuild. The question folder and the search folder
+    are moved aside before that and back after it, and only pages whose HTML changed are written:
+    an edit to one answer rewrites a handful of files instead of every question page.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()  # the search files arrive from another thread
+        self.pages: dict[str, str] = {}  # page path → HTML on disk
+        self.search_key: str | None = None  # whose search files are on disk
+        self.aside: Path | None = None
+
+    def hold(self, site: Path) -> None:
+        with self.lock:
+            self.aside = site.with_name(site.name + ".faqkb-preview")
+            shutil.rmtree(self.aside, ignore_errors=True)
+            for folder in (QUESTION_DIR, PREVIEW_SEARCH):
+                if (site / folder).is_dir():
+                    (self.aside / folder).parent.mkdir(parents=True, exist_ok=True)
+                    (site / folder).rename(self.aside / folder)
+
+    def restore(self, site: Path) -> None:
+        with self.lock:
+            for folder in (QUESTION_DIR, PREVIEW_SEARCH):
+                if self.aside and (self.aside / folder).is_dir() and not (site / folder).exists():
+                    (site / folder).parent.mkdir(parents=True, exist_ok=True)
+                    (self.aside / folder).rename(site / folder)
+            if not (site / PREVIEW_SEARCH).is_dir():
+                self.search_key = None
+
+    def write_pages(self, site: Path, pages: dict[str, str]) -> None:
+        if self.aside and (self.aside / QUESTION_DIR).is_dir():
+            shutil.rmtree(site / QUESTION_DIR, ignore_errors=True)  # holds only the layout page's folder
+        self.restore(site)
+        if not (site / QUESTION_DIR).is_dir():
+            self.pages = {}
+        for dest in set(self.pages) - set(pages):
+            shutil.rmtree((site / dest).parent, ignore_errors=True)
+        for dest, text in pages.items():
+            if self.pages.get(dest) != text:
+                (site / dest).parent.mkdir(parents=True, exist_ok=True)
+                (site / dest).write_text(text, encoding="utf-8")
+        self.pages = pages
+
+    def write_search(self, site: Path, key: str, files: dict[str, bytes]) -> None:
+        with self.lock:
+            target = site / PREVIEW_SEARCH
+            fresh, old = target.with_name(".preview-new"), target.with_name(".preview-old")
+            try:
+                shutil.rmtree(fresh, ignore_errors=True)
+                _write_files(fresh, files)
+                if target.exists():
+                    target.rename(old)
+                fresh.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+                self.search_key = key
+            except OSError:
+                self.search_key = None  # the site was emptied meanwhile; the next rebuild writes them
+
+    def close(self) -> None:
+        if self.aside:
+            shutil.rmtree(self.aside, ignore_errors=True)
+
+
+def _write_files(folder: Path, files: dict[str, bytes]) -> None:
+    for path, data in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_bytes(data)
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
 
 
 def _staging_dir(site_dir: str) -> Path:

@@ -149,8 +149,12 @@ def _separate_lists(text: str) -> str:
 class Renderer:
     """Renders every page of the site from valid, linked content."""
 
-    def __init__(self, content: Content, links: Links, options: RenderOptions | None = None):
+    def __init__(self, content: Content, links: Links, options: RenderOptions | None = None,
+                 answer_cache: dict[tuple[str, str], str] | None = None):
         self.content = content
+        # (page, Markdown) → sanitised HTML from an earlier build (the live preview rebuilds often)
+        self.previous_answers = answer_cache or {}
+        self.rendered_answers: dict[tuple[str, str], str] = {}
         self.links = links
         self.options = options or RenderOptions()
         self.entries = {entry.id: entry for entry in content.entries}
@@ -172,10 +176,15 @@ class Renderer:
             return link if match.group("text") else f"「{link}」"
 
         source = INLINE_LINK.sub(replace, _separate_lists(entry.answer.strip("\n")))
-        self._markdown.reset()
-        converted = self._markdown.convert(source)
-        return nh3.clean(converted, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES, url_schemes=_URL_SCHEMES,
-                         link_rel=None)
+        key = (page_uri, source)
+        cleaned = self.previous_answers.get(key)
+        if cleaned is None:
+            self._markdown.reset()
+            converted = self._markdown.convert(source)
+            cleaned = nh3.clean(converted, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                                url_schemes=_URL_SCHEMES, link_rel=None)
+        self.rendered_answers[key] = cleaned
+        return cleaned
 
     def url(self, from_uri: str, to_uri: str) -> str:
         return relative_url(from_uri, to_uri, self.options.directory_urls)
@@ -383,9 +392,18 @@ class QuestionLayout:
         return "".join(out)
 
 
-def render_pages(content: Content, links: Links, options: RenderOptions | None = None) -> list[Page]:
-    """Every page of the site: questions, categories and the home page."""
-    return Renderer(content, links, options).pages()
+def render_pages(content: Content, links: Links, options: RenderOptions | None = None,
+                 answer_cache: dict[tuple[str, str], str] | None = None) -> list[Page]:
+    """Every page of the site: questions, categories and the home page.
+
+    `answer_cache` (from an earlier build, updated in place) saves rendering unchanged answers again.
+    """
+    renderer = Renderer(content, links, options, answer_cache)
+    pages = renderer.pages()
+    if answer_cache is not None:
+        answer_cache.clear()
+        answer_cache.update(renderer.rendered_answers)
+    return pages
 
 
 def navigation(content: Content) -> list:

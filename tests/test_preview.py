@@ -1,0 +1,134 @@
+"""`make serve` as content staff use it: edit YAML, see the page change; make a mistake, keep the preview.
+
+Runs the real `mkdocs serve` on a copy of the project and reads pages over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ENTRY_FILE = Path("faq/after-sales/refunds/refunds.yml")
+ENTRY_ID = "refund-time"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Serve:
+    def __init__(self, project: Path):
+        self.port = _free_port()
+        self.lines: list[str] = []
+        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
+            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def get(self, path: str, timeout: float = 5) -> str | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return None
+
+    def wait_for(self, predicate, timeout: float = 120, what: str = ""):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"mkdocs serve exited while waiting for {what}:\n" + "\n".join(self.lines[-30:]))
+            result = predicate()
+            if result:
+                return result
+            time.sleep(0.2)
+        pytest.fail(f"timed out waiting for {what}:\n" + "\n".join(self.lines[-30:]))
+
+    def builds(self) -> int:
+        return sum("Documentation built" in line or "Reloading browsers" in line for line in self.lines)
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def serve(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    shutil.copytree(ROOT / "faq", project / "faq")
+    server = Serve(project)
+    server.project = project
+    server.wait_for(lambda: server.get(f"/q/{ENTRY_ID}/"), what="the first build")
+    yield server
+    server.stop()
+
+
+def _save(path: Path, text: str) -> None:
+    """As an editor saves: write a new file and move it over the old one."""
+    scratch = path.with_name(path.name + ".tmp~")
+    scratch.write_text(text, encoding="utf-8")
+    scratch.replace(path)
+
+
+def _search_meta(server: Serve) -> str | None:
+    page = server.get("/") or ""
+    match = re.search(r'<meta name="faqkb-search" content="([^"]+)"', page)
+    return server.get("/" + match.group(1).lstrip("./") + "meta.json") if match else None
+
+
+def test_an_edited_answer_shows_up_and_the_search_follows(serve):
+    path = serve.project / ENTRY_FILE
+    source = path.read_text(encoding="utf-8")
+    assert "  answer: |\n" in source
+    before = serve.builds()
+    _save(path, source.replace("  answer: |\n", "  answer: |\n    预览标记甲：退款规则已更新。\n\n", 1))
+    serve.wait_for(lambda: "预览标记甲" in (serve.get(f"/q/{ENTRY_ID}/") or ""), what="the edited answer")
+    assert serve.builds() > before
+    # The other question pages are still there after the rebuild.
+    assert "运费" in (serve.get("/q/shipping-fee/") or "")
+    # The search index is rewritten for the new content (in the background, right after the pages).
+    serve.wait_for(lambda: _search_meta(serve), what="the search files")
+
+
+def test_a_yaml_mistake_is_reported_and_the_last_good_site_stays_served(serve):
+    path = serve.project / ENTRY_FILE
+    source = path.read_text(encoding="utf-8")
+    first_line = source.splitlines()[0]
+    assert first_line.startswith("- id:")
+    _save(path, source.replace(first_line, first_line + ": oops", 1))
+    serve.wait_for(lambda: any("FAQ001" in line for line in serve.lines), what="the validation message")
+    message = next(line for line in serve.lines if "FAQ001" in line)
+    assert f"{ENTRY_FILE.as_posix()}:1:" in message and "错误" in message
+    serve.wait_for(lambda: any("预览仍显示上一次没有错误的内容" in line for line in serve.lines), what="the notice")
+    page = serve.get(f"/q/{ENTRY_ID}/", timeout=10)
+    assert page is not None, "the preview stopped answering after a content error"
+    assert "退款多久能到账" in page
+    assert not any("Traceback" in line for line in serve.lines), "\n".join(serve.lines)
+
+    _save(path, source.replace("  answer: |\n", "  answer: |\n    预览标记乙。\n\n", 1))
+    serve.wait_for(lambda: "预览标记乙" in (serve.get(f"/q/{ENTRY_ID}/") or ""), what="the fixed content")
