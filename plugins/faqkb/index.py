@@ -45,6 +45,7 @@ class SearchData:
     categories: list[list[str]]  # breadcrumb titles of each category
     terms: dict[str, list[tuple[int, int]]]  # term -> [(doc number, integer score)], best first
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # term -> entries it occurs in, before the cap
 
 
 def ordered_entries(content: Content) -> tuple[list[Entry], list[Category]]:
@@ -103,15 +104,16 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None) -> S
                     table[number] = table.get(number, 0.0) + weight * matcher.score()
                     matcher.next()
 
-    terms = {}
+    terms, counts = {}, {}
     for term, table in scores.items():
         scored = [(number, round(value * boosts[number] * SCORE_SCALE)) for number, value in table.items()]
         scored = [item for item in scored if item[1] > 0]
         scored.sort(key=lambda item: (-item[1], item[0]))
         terms[term] = scored[:POSTINGS_CAP]
+        counts[term] = len(scored)
     docs = [Doc(e.id, e.question, category_number[e.category], e.frequency) for e in entries]
     breadcrumbs = [[titles[c.path[:i]] for i in range(1, len(c.path) + 1)] for c in categories]
-    return SearchData(docs=docs, categories=breadcrumbs, terms=terms, synonyms=synonyms)
+    return SearchData(docs=docs, categories=breadcrumbs, terms=terms, synonyms=synonyms, counts=counts)
 
 
 def _frequency_boosts(entries: Iterable[Entry]) -> list[float]:
