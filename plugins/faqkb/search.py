@@ -11,8 +11,9 @@ A document's score is the weighted sum of its term scores times the square of th
 query it covers, so entries matching every part of the question come before partial matches.
 A position explained only by a term whose postings were cut at the cap (a very common word) counts
 toward that share in proportion to the postings kept, so an entry is not punished for missing a
-word it may well contain. An entry matched only by single characters and pinyin guesses must cover
-all of the query but one position: scattered characters alone are not an answer.
+word it may well contain. When no word of the query is in the table (only single characters and
+pinyin guesses match), an entry must cover all of it but one position: scattered characters alone
+are not an answer.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ ASCII_PREFIX_WEIGHT = 0.5
 ASCII_PREFIX_LIMIT = 8
 TYPO_FACTOR = 0.6
 UNIGRAM_COVER = 0.8
-WEAK_MISSES = 1  # positions an entry matched only by single characters or pinyin guesses may miss
+WEAK_MISSES = 1  # positions an entry may miss when the query matched only single characters or pinyin guesses
 MIN_COVERAGE = 0.35
 PINYIN_READINGS = 2
 
@@ -226,12 +227,10 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     scores: dict[int, float] = {}
     cover: dict[int, dict[int, float]] = {}
     matched: dict[int, list[str]] = {}
-    strong: set[int] = set()
+    any_word = any(not term.unigram and not term.guess for term in found)
     for term in found:
         value = UNIGRAM_COVER if term.unigram else 1.0
         for number, score in postings(term.term):
-            if not term.unigram and not term.guess:
-                strong.add(number)
             scores[number] = scores.get(number, 0.0) + term.weight * score
             doc_cover = cover.setdefault(number, {})
             for p in range(term.start, term.end):
@@ -243,7 +242,7 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     ranked = []
     for number, score in scores.items():
         doc_cover = cover[number]
-        if number not in strong and len(doc_cover) < len(units) - WEAK_MISSES:
+        if not any_word and len(doc_cover) < len(units) - WEAK_MISSES:
             continue
         share = sum(units[p] * doc_cover[p] for p in sorted(doc_cover)) / total
         if share >= MIN_COVERAGE:

@@ -334,12 +334,12 @@
     var c = meta.constants, units = weightedUnits(coverageUnits(analysis, found, meta), found), total = 0;
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
     if (total <= 0) return [];
-    var scores = new Map(), cover = new Map(), matched = new Map(), strong = new Set();
+    var scores = new Map(), cover = new Map(), matched = new Map();
+    var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
       var value = term.unigram ? c.unigramCover : 1.0;
       postings(term.term).forEach(function (posting) {
         var number = posting[0];
-        if (!term.unigram && !term.guess) strong.add(number);
         scores.set(number, (scores.get(number) || 0.0) + term.weight * posting[1]);
         if (!cover.has(number)) { cover.set(number, new Map()); matched.set(number, []); }
         var docCover = cover.get(number);
@@ -352,7 +352,7 @@
     var ranked = [];
     scores.forEach(function (score, number) {
       var docCover = cover.get(number), share = 0;
-      if (!strong.has(number) && docCover.size < units.size - c.weakMisses) return;
+      if (!anyWord && docCover.size < units.size - c.weakMisses) return;
       sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
       share = share / total;
       if (share >= c.minCoverage) ranked.push([number, score * share * share, matched.get(number)]);
