@@ -75,30 +75,61 @@ def test_query_set_recall_stays_above_the_floor(sample):
 
 
 def test_exported_index_reloads_and_searches_the_same(sample):
-    """Save → load → search: the shards and document chunks hold everything the ranking needs."""
+    """Save → load → search: lexicon, postings and document chunks hold everything the ranking needs."""
     content, data, pinyin, searcher = sample
     files = export_search(data, pinyin)
     meta = json.loads(files["meta.json"])
-    assert meta["v"] == 1 and meta["docs"] == len(content.entries)
-    terms = {}
+    assert meta["v"] == 2 and meta["docs"] == len(content.entries)
+    lexicon, terms, counts = set(), {}, {}
     for path, raw in files.items():
-        if path.startswith("shards/"):
-            shard = json.loads(raw)
-            assert shard["v"] == 1
-            for term, flat in shard["t"].items():
+        folder = path.split("/")[0]
+        if folder in ("lexicon", "postings", "chars", "docs"):
+            assert json.loads(raw)["v"] == 2
+        if folder == "lexicon":
+            for key, listed in json.loads(raw)["t"].items():
+                assert all(term_key(term) == key for term in listed)
+                lexicon.update(listed)
+        if folder == "postings":
+            for term, flat in json.loads(raw)["t"].items():
                 number, postings = 0, []
-                for i in range(0, len(flat), 2):
+                for i in range(1, len(flat), 2):
                     number += flat[i]
                     postings.append((number, flat[i + 1]))
                 terms[term] = sorted(postings, key=lambda p: (-p[1], p[0]))
-    assert terms == data.terms
-    assert {f"shards/{n}.json" for n in range(meta["shards"])} == {p for p in files if p.startswith("shards/")}
+                counts[term] = flat[0]
+    assert lexicon == set(terms) and terms == data.terms and counts == data.counts
+    for folder in ("lexicon", "postings", "chars"):
+        assert {f"{folder}/{n}.json" for n in range(meta[folder])} == {p for p in files if p.startswith(folder + "/")}
     docs = [d for n in range(len(content.entries) // meta["docChunk"] + 1)
             for d in json.loads(files.get(f"docs/{n}.json", b'{"d": []}'))["d"]]
     assert [d[0] for d in docs] == [d.id for d in data.docs]
-    reloaded = Searcher(SearchData(data.docs, meta["categories"], terms), pinyin)
+    reloaded = Searcher(SearchData(data.docs, meta["categories"], terms, counts=counts), pinyin)
     for query in [q["q"] for q in QUERIES[:60]]:
         assert [(r.id, r.score) for r in reloaded.search(query)] == [(r.id, r.score) for r in searcher.search(query)]
+
+
+def test_character_tables_hold_readings_and_simplified_forms(sample):
+    _, data, pinyin, _ = sample
+    files = export_search(data, pinyin)
+    table = {}
+    for path, raw in files.items():
+        if path.startswith("chars/"):
+            table.update(json.loads(raw)["t"])
+    assert table["退"]["r"].split(" ") == pinyin["退"]
+    assert table["貨"]["s"] == "货" and table["發"]["s"] == "发"
+
+
+def test_a_term_with_postings_cut_at_the_cap_counts_less_toward_coverage():
+    from faqkb.search import kept_share
+    postings = {"common": [(n, 1) for n in range(200)], "rare": [(1, 5)]}
+    counts = {"common": 800, "rare": 1}
+    assert kept_share("common", postings.get, counts.get) == 0.25
+    assert kept_share("rare", postings.get, counts.get) == 1.0
+
+
+def test_scattered_single_characters_are_not_an_answer(sample):
+    assert sample[3].search("推荐一部好看的电影") == []
+    assert sample[3].search("帮我写一首诗") == []
 
 
 def test_a_term_lives_in_the_shard_of_its_first_character():

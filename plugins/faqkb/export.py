@@ -1,7 +1,8 @@
-"""Step 6: write the static browser search: metadata, term shards and document chunks.
+"""Step 6: write the static browser search: metadata, lexicon, postings and document chunks.
 
-Every file is UTF-8 JSON carrying the format version. Shards are keyed so that one query needs
-one shard per distinct character (and per two-letter ASCII prefix), never the whole index.
+Every file is UTF-8 JSON carrying the format version. A query first fetches the lexicon shards of
+its characters (which terms exist: everything matching needs), then the postings of only the terms
+it matched, then the few documents it shows; never the whole index.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from .index import INDEX_VERSION, SearchData
 from .search import CONSTANTS, term_key
 from .text import NUMERAL_UNITS, PARTICLES, STOP_WORDS, traditional_to_simplified
 
-FORMAT_VERSION = 1
-DOC_CHUNK = 32
-TARGET_SHARD_BYTES = 6000  # raw JSON per shard, before gzip
+FORMAT_VERSION = 2
+DOC_CHUNK = 4
+# Raw JSON per file, before gzip. Small files, because a query fetches one per character and one
+# per matched term and pays for whatever else hashed into the same file.
+LEXICON_BYTES = 300
+POSTINGS_BYTES = 1000
+CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
 
 
 def fnv1a(text: str) -> int:
@@ -26,13 +31,23 @@ def fnv1a(text: str) -> int:
     return value
 
 
+def postings_key(term: str) -> str:
+    """The key a term's postings are filed under (the lexicon is filed under term_key)."""
+    return "t" + term
+
+
+def char_key(char: str) -> str:
+    """The key of one character's pinyin readings and Traditional→Simplified pair."""
+    return "h" + char
+
+
 def _dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _encode_postings(postings: list[tuple[int, int]]) -> list[int]:
-    """[doc, score, doc, score, ...] sorted by doc number, docs delta-encoded (compresses well)."""
-    flat: list[int] = []
+def _encode_postings(postings: list[tuple[int, int]], count: int) -> list[int]:
+    """[count, doc, score, doc-delta, score, ...] sorted by doc number (deltas compress well)."""
+    flat: list[int] = [count]
     previous = 0
     for number, score in sorted(postings):
         flat += [number - previous, score]
@@ -40,27 +55,49 @@ def _encode_postings(postings: list[tuple[int, int]]) -> list[int]:
     return flat
 
 
+def _hashed(prefix: str, by_key: dict[str, dict], target: int) -> tuple[int, dict[str, bytes]]:
+    """Spread keyed tables over ceil(size / target) files named prefix/N.json by fnv1a(key)."""
+    total = sum(len(_dumps(table)) for table in by_key.values())
+    count = max(1, math.ceil(total / target))
+    merged: dict[int, dict] = {}
+    for key in sorted(by_key):
+        merged.setdefault(fnv1a(key) % count, {}).update(by_key[key])
+    # every file exists, even empty: the client fetches by hash
+    return count, {f"{prefix}/{n}.json": _dumps({"v": FORMAT_VERSION, "t": merged.get(n, {})}) for n in range(count)}
+
+
 def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, bytes]:
     """Relative path → file contents of the static search index (paths under one versioned folder)."""
     files: dict[str, bytes] = {}
-    by_key: dict[str, dict[str, list[int]]] = {}
+
+    lexicon: dict[str, dict[str, list[str]]] = {}
+    postings: dict[str, dict[str, list[int]]] = {}
     for term in sorted(data.terms):
-        by_key.setdefault(term_key(term), {})[term] = _encode_postings(data.terms[term])
-    total = sum(len(_dumps(v)) for v in by_key.values())
-    shard_count = max(1, math.ceil(total / TARGET_SHARD_BYTES))
-    shards: dict[int, dict[str, list[int]]] = {}
-    for key in sorted(by_key):
-        shards.setdefault(fnv1a(key) % shard_count, {}).update(by_key[key])
-    for number in range(shard_count):  # every shard exists, even empty: the client fetches by hash
-        files[f"shards/{number}.json"] = _dumps({"v": FORMAT_VERSION, "t": shards.get(number, {})})
+        lexicon.setdefault(term_key(term), {}).setdefault(term_key(term), []).append(term)
+        count = data.counts.get(term, len(data.terms[term]))
+        postings[postings_key(term)] = {term: _encode_postings(data.terms[term], count)}
+    lexicon_files, written = _hashed("lexicon", lexicon, LEXICON_BYTES)
+    files.update(written)
+    postings_files, written = _hashed("postings", postings, POSTINGS_BYTES)
+    files.update(written)
 
     for start in range(0, len(data.docs), DOC_CHUNK):
         chunk = [[d.id, d.question, d.category] for d in data.docs[start:start + DOC_CHUNK]]
         files[f"docs/{start // DOC_CHUNK}.json"] = _dumps({"v": FORMAT_VERSION, "d": chunk})
 
+    # Per character: its pinyin readings ("r") and, for a Traditional character whose Simplified
+    # form the site knows, that form ("s"). The client fetches the characters of a query only.
     corpus_chars = {ch for term in data.terms for ch in term} | set(pinyin)
-    t2s = "".join(a + b for a, b in sorted(traditional_to_simplified().items()) if b in corpus_chars)
-    files["t2s.json"] = _dumps({"v": FORMAT_VERSION, "m": t2s})
+    chars: dict[str, dict[str, dict[str, str]]] = {}
+    for ch, readings in pinyin.items():
+        chars.setdefault(char_key(ch), {}).setdefault(ch, {})["r"] = " ".join(readings)
+    for source, target in traditional_to_simplified().items():
+        if target in corpus_chars:
+            chars.setdefault(char_key(source), {}).setdefault(source, {})["s"] = target
+    char_files, written = _hashed("chars", chars, CHAR_TABLE_BYTES)
+    files.update(written)
+
+    # Every reading at once, for highlighting pinyin matches in result titles.
     by_reading: dict[str, str] = {}
     for ch, readings in pinyin.items():
         for order, reading in enumerate(readings):
@@ -73,7 +110,9 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "index": INDEX_VERSION,
         "docs": len(data.docs),
         "docChunk": DOC_CHUNK,
-        "shards": shard_count,
+        "lexicon": lexicon_files,
+        "postings": postings_files,
+        "chars": char_files,
         "categories": data.categories,
         "stop": list(STOP_WORDS),
         "particles": "".join(sorted(PARTICLES)),

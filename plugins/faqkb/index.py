@@ -51,6 +51,7 @@ class SearchData:
     categories: list[list[str]]  # breadcrumb titles of each category
     terms: dict[str, list[tuple[int, int]]]  # term -> [(doc number, integer score)], best first
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # term -> entries it occurs in, before the cap
 
 
 def ordered_entries(content: Content) -> tuple[list[Entry], list[Category]]:
@@ -104,15 +105,19 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None, *, p
         postings = _in_processes(parts, lambda start, stop: _Part(documents(start, stop), boosts))
 
     terms: dict[str, list[tuple[int, int]]] = {}
-    for table in postings:
+    counts: dict[str, int] = {}
+    for table, part_counts in postings:
         for term, scored in table.items():
             terms.setdefault(term, []).extend(scored)
+        for term, count in part_counts.items():
+            counts[term] = counts.get(term, 0) + count
     for term, scored in terms.items():
         scored.sort(key=lambda item: (-item[1], item[0]))
         del scored[POSTINGS_CAP:]
     docs = [Doc(e.id, e.question, category_number[e.category], e.frequency) for e in entries]
     breadcrumbs = [[titles[c.path[:i]] for i in range(1, len(c.path) + 1)] for c in categories]
-    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms)
+    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms,
+                      counts=counts)
 
 
 @dataclass
@@ -158,8 +163,10 @@ class _Part:
         finally:
             reader.close()
 
-    def postings(self, collection: Statistics) -> dict[str, list[tuple[int, int]]]:
-        """term → [(entry number, integer score)]: whoosh's BM25F (its bm25 formula and idf, its
+    def postings(self, collection: Statistics) -> tuple[dict[str, list[tuple[int, int]]], dict[str, int]]:
+        """term → [(entry number, integer score)], and term → how many entries scored before the cap.
+
+        The scores are whoosh's BM25F (its bm25 formula and idf, its
         stored field lengths) over the whole collection, times field weight and frequency boost.
 
         Evaluated over whole postings lists: going posting by posting through whoosh's matchers
@@ -186,16 +193,17 @@ class _Part:
                         table[number] = table.get(number, 0.0) + weight * value
         finally:
             reader.close()
-        result = {}
+        result, counts = {}, {}
         for term, table in scores.items():
             scored = [(number, round(value * self.boosts[number] * SCORE_SCALE)) for number, value in table.items()]
             scored = [item for item in scored if item[1] > 0]
             scored.sort(key=lambda item: (-item[1], item[0]))
             result[term] = scored[:POSTINGS_CAP]  # the collection's best are among each part's best
-        return result
+            counts[term] = len(scored)
+        return result, counts
 
 
-def _in_processes(parts, make_part) -> list[dict[str, list[tuple[int, int]]]]:
+def _in_processes(parts, make_part) -> list[tuple[dict[str, list[tuple[int, int]]], dict[str, int]]]:
     """Builds each part in a forked process: statistics back, the whole collection's out, postings back."""
     context = multiprocessing.get_context("fork")
     workers = []

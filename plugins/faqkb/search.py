@@ -9,6 +9,11 @@ that no word of two or more characters explains are tried as pinyin (推货 → 
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
 A document's score is the weighted sum of its term scores times the square of the share of the
 query it covers, so entries matching every part of the question come before partial matches.
+A position explained only by a term whose postings were cut at the cap (a very common word) counts
+toward that share in proportion to the postings kept, so an entry is not punished for missing a
+word it may well contain. When no word of the query is in the table (only single characters and
+pinyin guesses match), an entry must cover all of it but one position: scattered characters alone
+are not an answer.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from .text import PARTICLES, is_cjk, normalize, runs, split_stop_words
 QUERY_MAX_CHARS = 64
 ASCII_TOKEN_MAX = 24
 MAX_TERM_LENGTH = 8
-CJK_WEIGHTS = {1: 0.3, 2: 1.0, 3: 1.3}  # longer: CJK_LONG_WEIGHT
+CJK_WEIGHTS = {1: 0.6, 2: 1.0, 3: 1.3}  # longer: CJK_LONG_WEIGHT
 CJK_LONG_WEIGHT = 1.5
 ASCII_WEIGHT = 1.0
 ASCII_JOINED_WEIGHT = 1.2
@@ -31,7 +36,8 @@ ASCII_PIECE_WEIGHT = 0.7
 ASCII_PREFIX_WEIGHT = 0.5
 ASCII_PREFIX_LIMIT = 8
 TYPO_FACTOR = 0.6
-UNIGRAM_COVER = 0.5
+UNIGRAM_COVER = 0.8
+WEAK_MISSES = 1  # positions an entry may miss when the query matched only single characters or pinyin guesses
 MIN_COVERAGE = 0.35
 PINYIN_READINGS = 2
 
@@ -41,6 +47,7 @@ CONSTANTS = {
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
+    "weakMisses": WEAK_MISSES,
 }
 
 
@@ -51,6 +58,7 @@ class QueryTerm:
     start: int  # span in the normalised query
     end: int
     unigram: bool = False
+    guess: bool = False  # a pinyin spelling of characters the table does not know (typo round)
 
 
 @dataclass
@@ -192,16 +200,34 @@ def coverage_units(analysis: Analysis, found: list[QueryTerm]) -> dict[int, floa
             if analysis.text[p] not in PARTICLES or p in covered_by_words}
 
 
+def kept_share(term: str, postings: Callable[[str], list[tuple[int, int]]], count: Callable[[str], int]) -> float:
+    """1 for a term with all its postings; kept/count for one cut at the cap."""
+    kept, total = len(postings(term)), count(term)
+    return 1.0 if total <= kept else kept / total
+
+
+def weighted_units(units: dict[int, float], found: list[QueryTerm], postings, count) -> dict[int, float]:
+    """Scale each position by the best kept share of the terms covering it (unmatched positions: 1)."""
+    best: dict[int, float] = {}
+    for term in found:
+        share = kept_share(term.term, postings, count)
+        for p in range(term.start, term.end):
+            if best.get(p, 0.0) < share:
+                best[p] = share
+    return {p: unit * best.get(p, 1.0) for p, unit in units.items()}
+
+
 def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], list[tuple[int, int]]],
-         limit: int) -> list[tuple[int, float, list[str]]]:
-    """(doc number, score, matched terms), best first."""
-    units = coverage_units(analysis, found)
+         count: Callable[[str], int], limit: int) -> list[tuple[int, float, list[str]]]:
+    """(doc number, score, matched terms), best first. `count`: entries a term occurs in, before the cap."""
+    units = weighted_units(coverage_units(analysis, found), found, postings, count)
     total = sum(units[p] for p in sorted(units))
     if total <= 0:
         return []
     scores: dict[int, float] = {}
     cover: dict[int, dict[int, float]] = {}
     matched: dict[int, list[str]] = {}
+    any_word = any(not term.unigram and not term.guess for term in found)
     for term in found:
         value = UNIGRAM_COVER if term.unigram else 1.0
         for number, score in postings(term.term):
@@ -216,6 +242,8 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     ranked = []
     for number, score in scores.items():
         doc_cover = cover[number]
+        if not any_word and len(doc_cover) < len(units) - WEAK_MISSES:
+            continue
         share = sum(units[p] * doc_cover[p] for p in sorted(doc_cover)) / total
         if share >= MIN_COVERAGE:
             ranked.append((number, score * share * share, matched[number]))
@@ -234,6 +262,12 @@ class Searcher:
     def has(self, term: str) -> bool:
         return term in self.data.terms
 
+    def postings(self, term: str) -> list[tuple[int, int]]:
+        return self.data.terms.get(term, [])
+
+    def count(self, term: str) -> int:
+        return self.data.counts.get(term, len(self.postings(term)))
+
     def prefix_terms(self, prefix: str) -> list[str]:
         import bisect
 
@@ -251,9 +285,9 @@ class Searcher:
         found = match_terms(analysis, self.has, self.prefix_terms, prefix)
         for spelling, start, end in typo_candidates(analysis, found, lambda ch: self.pinyin.get(ch, [])):
             if self.has(spelling):
-                found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end))
+                found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end, guess=True))
         results = []
-        for number, score, matched in rank(analysis, found, lambda t: self.data.terms.get(t, []), limit):
+        for number, score, matched in rank(analysis, found, self.postings, self.count, limit):
             doc = self.data.docs[number]
             results.append(Result(number, doc.id, doc.question, self.data.categories[doc.category],
                                   score, matched))

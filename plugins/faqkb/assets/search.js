@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var FORMAT = 1;
+  var FORMAT = 2;
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var config = document.querySelector('meta[name="faqkb-search"]');
   if (!config) return;
@@ -13,10 +13,12 @@
   var rootUrl = new URL(config.getAttribute("data-root"), location.href);
 
   var cache = {};
-  var terms = new Map();      // every term of the shards loaded so far -> postings
-  var loadedShards = new Set();
-  var t2s = null;             // Traditional -> Simplified, loaded when a query needs it
-  var readings = null;        // character -> pinyin readings, loaded for typos
+  var lexicon = new Set();    // every term of the lexicon files loaded so far
+  var postingsOf = new Map(); // term -> [count, doc, score, doc-delta, score, ...] once loaded
+  var t2s = new Map();        // Traditional -> Simplified, for the characters looked up so far
+  var readings = new Map();   // character -> pinyin readings, for the characters looked up so far
+  var charsSeen = new Set();  // characters whose readings and Simplified form were looked up
+  var allReadings = false;    // pinyin.json loaded (highlighting pinyin matches needs every reading)
 
   function fetchJson(path) {
     if (!cache[path]) {
@@ -62,7 +64,7 @@
 
   function normalize(text, meta) {
     text = text.normalize("NFKC").toLowerCase();
-    if (t2s) text = Array.from(text).map(function (ch) { return t2s.get(ch) || ch; }).join("");
+    text = Array.from(text).map(function (ch) { return t2s.get(ch) || ch; }).join("");
     if (!meta.numeral) {
       meta.numeral = new RegExp("([零〇一二两三四五六七八九十百千]+)(?=(?:" + meta.units.join("|") + "))", "g");
     }
@@ -138,49 +140,76 @@
 
   function decodePostings(flat) {
     var postings = [], number = 0;
-    for (var i = 0; i < flat.length; i += 2) {
+    for (var i = 1; i < flat.length; i += 2) {
       number += flat[i];
       postings.push([number, flat[i + 1]]);
     }
+    postings.count = flat[0];
     return postings;
   }
 
-  function loadKeys(keys, meta) {
-    var wanted = new Set(keys.map(function (key) { return fnv1a(key) % meta.shards; }));
-    return Promise.all(Array.from(wanted).filter(function (n) { return !loadedShards.has(n); }).map(function (n) {
-      return fetchJson("shards/" + n + ".json").then(function (shard) {
-        if (loadedShards.has(n)) return;
-        loadedShards.add(n);
-        Object.keys(shard.t).forEach(function (term) { terms.set(term, shard.t[term]); });
+  // Files are named by a hash of a key: lexicon by term_key, postings by "t" + term, character
+  // tables by "h" + character (plugins/faqkb/export.py). Each returns when its tables are merged.
+  function loadHashed(folder, count, keys, merge) {
+    var wanted = new Set(keys.map(function (key) { return fnv1a(key) % count; }));
+    return Promise.all(Array.from(wanted).map(function (n) {
+      return fetchJson(folder + "/" + n + ".json").then(function (file) {
+        if (!file.merged) { file.merged = true; merge(file.t); }
       });
     }));
   }
 
+  function loadKeys(keys, meta) {
+    return loadHashed("lexicon", meta.lexicon, keys, function (table) {
+      Object.keys(table).forEach(function (key) { table[key].forEach(function (term) { lexicon.add(term); }); });
+    });
+  }
+
+  function loadPostings(found, meta) {
+    var wanted = found.map(function (t) { return t.term; }).filter(function (term) { return !postingsOf.has(term); });
+    return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table) {
+      Object.keys(table).forEach(function (term) { if (!postingsOf.has(term)) postingsOf.set(term, table[term]); });
+    });
+  }
+
+  function loadChars(chars, meta) {
+    var wanted = Array.from(new Set(chars)).filter(function (ch) { return !charsSeen.has(ch); });
+    return loadHashed("chars", meta.chars, wanted.map(function (ch) { return "h" + ch; }), function (table) {
+      Object.keys(table).forEach(function (ch) {
+        charsSeen.add(ch);
+        if (table[ch].r && !allReadings) readings.set(ch, table[ch].r.split(" "));
+        if (table[ch].s) t2s.set(ch, table[ch].s);
+      });
+    }).then(function () { wanted.forEach(function (ch) { charsSeen.add(ch); }); });
+  }
+
   function postings(term) {
-    var value = terms.get(term);
+    var value = postingsOf.get(term);
     if (!value) return [];
     if (!value.decoded) {
       value = decodePostings(value);
       value.decoded = true;
-      terms.set(term, value);
+      postingsOf.set(term, value);
     }
     return value;
   }
 
-  function has(term) { return terms.has(term); }
+  function count(term) { return postings(term).count || 0; }
+
+  function has(term) { return lexicon.has(term); }
 
   function cjkWeight(length, c) { return length <= 3 ? c.cjkWeights[length] : c.cjkLongWeight; }
 
   function prefixTerms(prefix) {
     var out = [];
-    terms.forEach(function (_, term) {
+    lexicon.forEach(function (term) {
       if (!isCjk(term) && term !== prefix && term.slice(0, prefix.length) === prefix) out.push(term);
     });
     return out.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0); });
   }
 
-  function QueryTerm(term, weight, start, end, unigram) {
-    return { term: term, weight: weight, start: start, end: end, unigram: !!unigram };
+  function QueryTerm(term, weight, start, end, unigram, guess) {
+    return { term: term, weight: weight, start: start, end: end, unigram: !!unigram, guess: !!guess };
   }
 
   function matchTerms(analysis, meta, prefix) {
@@ -286,11 +315,27 @@
 
   function sortedKeys(map) { return Array.from(map.keys()).sort(function (a, b) { return a - b; }); }
 
+  function keptShare(term) {
+    var kept = postings(term).length, total = count(term);
+    return total <= kept ? 1.0 : kept / total;
+  }
+
+  function weightedUnits(units, found) {
+    var best = new Map(), out = new Map();
+    found.forEach(function (term) {
+      var share = keptShare(term.term);
+      for (var p = term.start; p < term.end; p++) if ((best.get(p) || 0.0) < share) best.set(p, share);
+    });
+    units.forEach(function (unit, p) { out.set(p, unit * (best.has(p) ? best.get(p) : 1.0)); });
+    return out;
+  }
+
   function rank(analysis, found, meta, limit) {
-    var c = meta.constants, units = coverageUnits(analysis, found, meta), total = 0;
+    var c = meta.constants, units = weightedUnits(coverageUnits(analysis, found, meta), found), total = 0;
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
     if (total <= 0) return [];
     var scores = new Map(), cover = new Map(), matched = new Map();
+    var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
       var value = term.unigram ? c.unigramCover : 1.0;
       postings(term.term).forEach(function (posting) {
@@ -307,6 +352,7 @@
     var ranked = [];
     scores.forEach(function (score, number) {
       var docCover = cover.get(number), share = 0;
+      if (!anyWord && docCover.size < units.size - c.weakMisses) return;
       sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
       share = share / total;
       if (share >= c.minCoverage) ranked.push([number, score * share * share, matched.get(number)]);
@@ -315,19 +361,9 @@
     return ranked.slice(0, limit);
   }
 
-  function loadT2s() {
-    return fetchJson("t2s.json").then(function (data) {
-      if (!t2s) {
-        var map = new Map(), chars = Array.from(data.m);
-        for (var i = 0; i + 1 < chars.length; i += 2) map.set(chars[i], chars[i + 1]);
-        t2s = map;
-      }
-    });
-  }
-
-  function loadReadings() {
+  function loadAllReadings() {
     return fetchJson("pinyin.json").then(function (data) {
-      if (!readings) {
+      if (!allReadings) {
         var map = new Map();
         Object.keys(data.p).sort().forEach(function (key) {
           var order = Number(key[0]), reading = key.slice(1);
@@ -338,44 +374,47 @@
         });
         map.forEach(function (list) { for (var i = 0; i < list.length; i++) if (!list[i]) list.splice(i--, 1); });
         readings = map;
+        allReadings = true;
       }
     });
   }
 
   function unknownCharacters(analysis, meta) {
-    return analysis.cjk.some(function (piece) {
-      return Array.from(piece[0]).some(function (ch) { return meta.particles.indexOf(ch) < 0 && !has(ch); });
+    var out = [];
+    analysis.cjk.forEach(function (piece) {
+      Array.from(piece[0]).forEach(function (ch) { if (meta.particles.indexOf(ch) < 0 && !has(ch)) out.push(ch); });
     });
+    return out;
   }
 
   function runQuery(query, limit, prefix) {
     return loadMeta().then(function (meta) {
       var analysis = analyze(query, meta);
       return loadKeys(shardKeys(analysis), meta).then(function () {
-        // Characters the index has never seen may be Traditional: load the map and start again.
-        if (!t2s && unknownCharacters(analysis, meta)) {
-          return loadT2s().then(function () {
-            var again = analyze(query, meta);
-            return loadKeys(shardKeys(again), meta).then(function () { return again; });
-          });
-        }
-        return analysis;
+        // Characters the index has never seen may be Traditional: look them up and start again.
+        var unknown = unknownCharacters(analysis, meta);
+        if (!unknown.length) return analysis;
+        return loadChars(unknown, meta).then(function () {
+          var again = analyze(query, meta);
+          return loadKeys(shardKeys(again), meta).then(function () { return again; });
+        });
       }).then(function (analysis) {
         var found = matchTerms(analysis, meta, prefix);
-        var needsTypos = weakPositions(analysis, found, meta).size > 1;
-        return (needsTypos && !readings ? loadReadings() : Promise.resolve()).then(function () {
-          if (!needsTypos) return found;
+        var weak = weakPositions(analysis, found, meta);
+        if (weak.size <= 1) return [analysis, found];
+        // Pinyin guesses for characters no word explains (homophone typos): their readings first.
+        return loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).then(function () {
           var candidates = typoCandidates(analysis, found, meta);
           return loadKeys(candidates.map(function (cand) { return termKey(cand[0]); }), meta).then(function () {
             candidates.forEach(function (cand) {
-              if (has(cand[0])) found.push(QueryTerm(cand[0], meta.constants.typoFactor * cjkWeight(cand[2] - cand[1], meta.constants), cand[1], cand[2]));
+              if (has(cand[0])) found.push(QueryTerm(cand[0], meta.constants.typoFactor * cjkWeight(cand[2] - cand[1], meta.constants), cand[1], cand[2], false, true));
             });
-            return found;
+            return [analysis, found];
           });
-        }).then(function (found) {
-          var ranked = rank(analysis, found, meta, limit);
-          return describe(ranked, meta);
         });
+      }).then(function (done) {
+        var analysis = done[0], found = done[1];
+        return loadPostings(found, meta).then(function () { return describe(rank(analysis, found, meta, limit), meta); });
       });
     });
   }
@@ -410,7 +449,7 @@
   function searchForDisplay(query, limit, prefix) {
     return search(query, { limit: limit, prefix: prefix }).then(function (results) {
       var spelled = results.some(function (r) { return r.matched.some(function (t) { return !isCjk(t); }); });
-      return spelled && !readings ? loadReadings().then(function () { return results; }) : results;
+      return spelled && !allReadings ? loadAllReadings().then(function () { return results; }) : results;
     });
   }
 
@@ -419,7 +458,7 @@
     var chars = Array.from(text), normalized = "", owner = [];
     chars.forEach(function (ch, index) {
       var n = ch.normalize("NFKC").toLowerCase();
-      if (t2s) n = Array.from(n).map(function (x) { return t2s.get(x) || x; }).join("");
+      n = Array.from(n).map(function (x) { return t2s.get(x) || x; }).join("");
       for (var k = 0; k < n.length; k++) owner.push(index);
       normalized += n;
     });
@@ -430,7 +469,7 @@
       var at = normalized.indexOf(term);
       while (at >= 0) { mark(at, at + term.length); at = normalized.indexOf(term, at + term.length); }
     });
-    if (readings) markPinyin(chars, marked, matched);
+    if (allReadings) markPinyin(chars, marked, matched);
     var fragment = document.createDocumentFragment(), i = 0;
     while (i < chars.length) {
       var j = i;
