@@ -28,7 +28,7 @@ FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never ask
 SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)
 # Long or repetitive fields skip some kinds of terms: indexing time grows with the number of
 # postings, and pinyin of answer words or single characters of category titles add little.
-FIELD_TERMS = {"answer": {"pinyin": False}, "category": {"characters": False, "pinyin": False}}
+FIELD_TERMS = {"answer": {"characters": False, "pinyin": False}, "category": {"characters": False, "pinyin": False}}
 BM25_B, BM25_K1 = scoring.BM25F().B, scoring.BM25F().K1
 POSTINGS_CAP = 200  # per term, only the best-scoring entries are kept (both for CLI and browser)
 

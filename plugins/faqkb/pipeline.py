@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import signal
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,32 +63,69 @@ def render(content: Content, problems: list[Problem], options: RenderOptions | N
     return result
 
 
-def search_files(content: Content, processes: int = 1) -> dict[str, bytes]:
-    """Index, score and export: the static search files (runs in a worker process during builds)."""
-    data, pinyin = search_data(content, processes=processes)
-    return export_search(data, pinyin)
+def search_files(content: Content, processes: int = 1, write_to: Path | None = None) -> dict[str, bytes]:
+    """Index, score and export: the static search files (runs in a worker process during builds).
+
+    With `write_to`, the worker writes them into that folder itself and returns nothing: writing
+    thousands of files then overlaps with the pages being written by the main process.
+    """
+    files = export_search(*search_data(content, processes=processes))
+    if write_to is None:
+        return files
+    for path, data in files.items():
+        (write_to / path).parent.mkdir(parents=True, exist_ok=True)
+        (write_to / path).write_bytes(data)
+    return {}
 
 
 class SearchJob:
-    """Builds the search files in a second process while MkDocs renders the pages in this one."""
+    """Builds the search files in another process while MkDocs renders the pages in this one."""
 
-    def __init__(self, content: Content, processes: int | None = None):
+    def __init__(self, content: Content, processes: int | None = None, write_to: Path | None = None):
+        # Forked, the worker starts with the content in memory instead of receiving it pickled.
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
         # By default the worker splits the indexing over the cores: on large sites the index takes
         # longer than the pages, whose rendering keeps this process busy only at the start.
         processes = processes or min(os.cpu_count() or 1, 4)
-        self._future = self._pool.submit(search_files, content, processes)
         self.directory = search_directory(content)
+        self._results, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_search_worker, args=(sender, content, processes, write_to),
+                                        name="faqkb-search")
+        self._process.start()
+        sender.close()
 
     def result(self) -> dict[str, bytes]:
         try:
-            return self._future.result()
+            message = self._results.recv()
+        except EOFError:
+            raise RuntimeError(f"搜索索引进程意外退出（退出码 {self._process.exitcode}）") from None
         finally:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._results.close()
+            self._process.join()
+        if isinstance(message, BaseException):
+            raise message
+        return message
 
     def cancel(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._results.close()
+
+
+def _search_worker(sender, content: Content, processes: int, write_to: Path | None) -> None:
+    # Cancelled (terminated), exit through Python so that the index parts are stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    try:
+        sender.send(search_files(content, processes, write_to))
+    except BaseException as error:  # re-raised in the build's process, with this traceback as text
+        import traceback
+
+        failure = RuntimeError(f"{error!r}")
+        failure.__cause__ = RuntimeError(traceback.format_exc())
+        sender.send(failure)
+    finally:
+        sender.close()
 
 
 def search_directory(content: Content) -> str:

@@ -63,6 +63,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         self.search_files: dict[str, dict[str, bytes]] = {}  # content's search key → files, the latest only
         self.template_cache = _MemoryBytecodeCache()
         self.preview = _PreviewFiles()
+        self.question_writer: _Background | None = None
+        self.search_side: Path | None = None
 
     def on_startup(self, *, command, dirty) -> None:
         """Remembers the command: only `mkdocs build` writes through a staging folder."""
@@ -103,8 +105,14 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             self.search = None
             if self.search_key not in self.search_files and self.preview.search_key != self.search_key:
                 # Indexes in other processes while the pages render here; the preview leaves a core
-                # to MkDocs, so that the page the writer is looking at comes back first.
-                self.search = pipeline.SearchJob(content, processes=1 if preview else None)
+                # to MkDocs, so that the page the writer is looking at comes back first. A build's
+                # worker writes the files itself, beside the site (MkDocs empties the site folder).
+                self.search_side = _side_dir(config.site_dir) if self.command == "build" else None
+                if self.search_side:
+                    shutil.rmtree(self.search_side, ignore_errors=True)
+                self.search = pipeline.SearchJob(
+                    content, processes=1 if preview else None,
+                    write_to=self.search_side / self.search_key if self.search_side else None)
             self.build = pipeline.render(content, problems, options, self.answer_cache)
             self.last_good = (self.build, self.search_key)
         # The preview's pages point at a fixed folder, so that an edit changes only its own pages.
@@ -138,7 +146,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         self.slot_file = files.get_file_from_path(slot_page().uri)
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
-        return files
+        # The layout page first: the question pages are written while MkDocs renders the others.
+        return Files([self.slot_file] + [file for file in files if file is not self.slot_file])
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """The preview keeps the question pages and search files out of MkDocs' cleaning of the site,
@@ -165,26 +174,29 @@ class FaqPlugin(BasePlugin[FaqConfig]):
     def on_post_page(self, output: str, *, page, config: MkDocsConfig) -> str | None:
         if self.build and page.file is self.slot_file:
             self.layout = QuestionLayout(output)
+            if self.command != "serve":
+                self.question_writer = _Background(self._write_questions, Path(config.site_dir),
+                                                   config.use_directory_urls)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Writes the question pages and the search files, then puts the finished site in place
         of the previous one (unless strict mode is about to abort)."""
         if self.build:
-            self._write_questions(config)
+            self._finish_questions(config)
         if self.command == "serve":
             self._preview_search(Path(config.site_dir))
-        elif self.search_key in self.search_files:
-            _write_files(Path(config.site_dir) / self.search_directory, self.search_files[self.search_key])
         elif self.search:
             job, self.search = self.search, None
             try:
-                files = job.result()
+                job.result()
             except Exception as error:
                 cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
                 raise PluginError(f"搜索索引生成失败：{error!r}\n{cause or ''}") from error
-            self.search_files = {job.directory: files}
-            _write_files(Path(config.site_dir) / self.search_directory, files)
+            target = Path(config.site_dir) / self.search_directory
+            target.parent.mkdir(parents=True, exist_ok=True)
+            (self.search_side / self.search_key).rename(target)
+            shutil.rmtree(self.search_side, ignore_errors=True)
         if not self.final_site_dir:
             return
         staging, final = Path(config.site_dir), Path(self.final_site_dir)
@@ -221,24 +233,33 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         if self.search_key == job.directory:  # else a newer rebuild has its own job
             self.preview.write_search(site, job.directory, files)
 
-    def _write_questions(self, config: MkDocsConfig) -> None:
+    def _finish_questions(self, config: MkDocsConfig) -> None:
         if self.layout is None:
             raise PluginError("问题页面的模板没有生成（faqkb 的占位页面被其他插件或设置排除了？）")
         site = Path(config.site_dir)
         slot_dest = self.slot_file.dest_uri
         shutil.rmtree(site / Path(slot_dest).parent if config.use_directory_urls else site / slot_dest,
                       ignore_errors=True)
-        entries = {entry.id: entry for entry in self.build.content.entries}
+        if self.command == "serve":
+            self.preview.write_pages(site, self._question_pages())
+        else:
+            writer, self.question_writer = self.question_writer, None
+            writer.result()
+
+    def _question_pages(self) -> dict[str, str]:
+        """Site path → HTML of every question page."""
+        slot_dest = self.slot_file.dest_uri
         pages = {}
         for page in self.questions:
             entry_id = page.uri.rsplit("/", 1)[-1][:-3]
-            pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entries[entry_id].id)
-        if self.command == "serve":
-            self.preview.write_pages(site, pages)
-        else:
-            for dest, text in pages.items():
+            pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entry_id)
+        return pages
+
+    def _write_questions(self, site: Path, directory_urls: bool) -> None:
+        for dest, text in self._question_pages().items():
+            if directory_urls:
                 (site / dest).parent.mkdir(parents=True, exist_ok=True)
-                (site / dest).write_text(text, encoding="utf-8")
+            (site / dest).write_text(text, encoding="utf-8")
 
     def on_shutdown(self) -> None:
         self.preview.close()
@@ -248,9 +269,13 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         if self.search:
             self.search.cancel()
             self.search = None
+        if self.search_side:
+            shutil.rmtree(self.search_side, ignore_errors=True)
+        if self.question_writer:
+            self.question_writer.wait()
+            self.question_writer = None
         if self.final_site_dir:
-            staging = _staging_dir(self.final_site_dir)
-            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(_staging_dir(self.final_site_dir), ignore_errors=True)
 
 
 class _PreviewFiles:
@@ -319,6 +344,29 @@ class _PreviewFiles:
             shutil.rmtree(self.aside, ignore_errors=True)
 
 
+class _Background:
+    """A function running in a thread; result() waits and raises what it raised."""
+
+    def __init__(self, function, *args):
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, args) -> None:
+        try:
+            function(*args)
+        except BaseException as error:  # handed to the build's thread by result()
+            self._error = error
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+
 def _write_files(folder: Path, files: dict[str, bytes]) -> None:
     for path, data in files.items():
         (folder / path).parent.mkdir(parents=True, exist_ok=True)
@@ -335,6 +383,12 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket) -> None:
         self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+def _side_dir(site_dir: str) -> Path:
+    """Beside the site folder: where a build's search worker writes its files."""
+    site = Path(site_dir)
+    return site.with_name(f".{site.name}.faqkb-search")
 
 
 def _staging_dir(site_dir: str) -> Path:

@@ -159,19 +159,24 @@ class Segmenter:
 
     def __init__(self, extra_words: Iterable[str] = ()):
         jieba.setLogLevel(logging.WARNING)
+        self._words: dict[str, list[str]] = {}
         self._jieba = jieba.Tokenizer()
         try:
             self._jieba.initialize()
         except OSError:  # another process replaced jieba's shared cache file under us; read it again
             self._jieba.initialize()
         words = (DATA / "shop_words.txt").read_text(encoding="utf-8").split()
-        for word in list(words) + [normalize(w) for w in extra_words]:
+        for word in dict.fromkeys(list(words) + [normalize(w) for w in dict.fromkeys(extra_words)]):  # tags repeat
             if len(word) >= 2 and is_cjk(word):
                 self._jieba.add_word(word, freq=max(self._jieba.suggest_freq(word), 2000))
 
     def words(self, run: str) -> list[str]:
         """Words of one Han run, search mode: 偏远地区 → 偏远, 地区, 偏远地区."""
-        return [w for w in self._jieba.cut_for_search(run, HMM=False) if w.strip()]
+        words = self._words.get(run)
+        if words is None:
+            # Answers repeat phrases (订单详情页, 原路退回, 7天无理由); jieba is most of indexing time.
+            words = self._words[run] = [w for w in self._jieba.cut_for_search(run, HMM=False) if w.strip()]
+        return words
 
     def index_terms(self, text: str, synonyms: dict[str, tuple[str, ...]] | None = None, *,
                     characters: bool = True, pinyin: bool = True) -> list[str]:
