@@ -85,3 +85,16 @@ def test_future_updated_date_depends_on_today(tmp_path, write_tree):
     content, _ = load_content(root)
     assert [p.code for p in validate(content, today=dt.date(2026, 11, 23))] == ["FAQ108"]
     assert validate(content, today=dt.date(2026, 12, 1)) == []
+
+
+def test_a_file_that_cannot_be_read_is_not_buried_under_links_to_its_entries(write_tree):
+    from faqkb.pipeline import check
+
+    root = write_tree({"a/_category.yml": "title: 甲\n",
+                       "a/x.yml": "- id: x\n  question: 问\n  answer: 见 [[y]]\n  frequency: 2\n  related: [y]\n",
+                       "a/y.yml": "- id: y\n  question: 问: 题\n  answer: 答\n  frequency: 1\n"})
+    _, problems = check(root)
+    assert [(p.code, p.file.rsplit("/", 1)[-1], p.line) for p in problems] == [("FAQ001", "y.yml", 2)]
+    (root / "a" / "y.yml").write_text("- id: z\n  question: 问题\n  answer: 答\n  frequency: 1\n", encoding="utf-8")
+    _, problems = check(root)
+    assert sorted(p.code for p in problems) == ["FAQ401", "FAQ402"]

@@ -23,6 +23,10 @@ from .text import pinyin_table
 from .validate import has_errors, validate
 
 
+UNREADABLE_FILE = {"FAQ001", "FAQ002", "FAQ004", "FAQ006"}  # the file's entries could not be read
+LINK_TARGET_MISSING = {"FAQ401", "FAQ402"}
+
+
 @dataclass
 class Build:
     content: Content
@@ -40,8 +44,12 @@ def check(content_dir: Path | str, *, display_base: Path | str | None = None, ma
           icon_exists: Callable[[str], bool] | None = None) -> tuple[Content, list[Problem]]:
     """Load and validate: every problem in the content, none of it fatal to the caller."""
     content, problems = load_content(content_dir, display_base)
-    problems += validate(content, max_depth=max_depth, icon_exists=icon_exists)
-    return content, problems
+    checks = validate(content, max_depth=max_depth, icon_exists=icon_exists)
+    if any(p.code in UNREADABLE_FILE for p in problems):
+        # The entries of a file that cannot be read are missing, so every link to them would be
+        # reported too, burying the one mistake to fix; they are checked again once it is fixed.
+        checks = [p for p in checks if p.code not in LINK_TARGET_MISSING]
+    return content, problems + checks
 
 
 def build(content_dir: Path | str, *, display_base: Path | str | None = None, max_depth: int = 4,
