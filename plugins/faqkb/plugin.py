@@ -221,13 +221,15 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             # The preview reloads the browser as soon as the pages are written; the search files
             # follow when the worker is done (a second or two on a thousand questions).
             job, self.search = self.search, None
+            self.preview.job = job
             threading.Thread(target=self._write_search_later, args=(job, site), daemon=True).start()
 
     def _write_search_later(self, job: pipeline.SearchJob, site: Path) -> None:
         try:
             files = job.result()
         except Exception as error:
-            log.error(f"搜索索引生成失败：{error!r}\n{getattr(error, '__cause__', None) or ''}")
+            if not self.preview.closed:
+                log.error(f"搜索索引生成失败：{error!r}\n{getattr(error, '__cause__', None) or ''}")
             return
         self.search_files = {job.directory: files}
         if self.search_key == job.directory:  # else a newer rebuild has its own job
@@ -262,6 +264,9 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             (site / dest).write_text(text, encoding="utf-8")
 
     def on_shutdown(self) -> None:
+        if self.search:
+            self.search.cancel()
+            self.search = None
         self.preview.close()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -291,6 +296,8 @@ class _PreviewFiles:
         self.pages: dict[str, str] = {}  # page path → HTML on disk
         self.search_key: str | None = None  # whose search files are on disk
         self.aside: Path | None = None
+        self.closed = False  # MkDocs is removing the preview's site: write nothing more
+        self.job: pipeline.SearchJob | None = None  # the search files on their way
 
     def hold(self, site: Path) -> None:
         with self.lock:
@@ -326,6 +333,8 @@ class _PreviewFiles:
 
     def write_search(self, site: Path, key: str, files: dict[str, bytes]) -> None:
         with self.lock:
+            if self.closed:
+                return
             target = site / PREVIEW_SEARCH
             fresh, old = target.with_name(".preview-new"), target.with_name(".preview-old")
             try:
@@ -340,8 +349,12 @@ class _PreviewFiles:
                 self.search_key = None  # the site was emptied meanwhile; the next rebuild writes them
 
     def close(self) -> None:
-        if self.aside:
-            shutil.rmtree(self.aside, ignore_errors=True)
+        self.closed = True
+        if self.job:
+            self.job.cancel()
+        with self.lock:  # waits for a write in progress
+            if self.aside:
+                shutil.rmtree(self.aside, ignore_errors=True)
 
 
 class _Background:
