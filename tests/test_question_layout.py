@@ -90,3 +90,15 @@ def test_a_title_with_markup_is_escaped_wherever_the_layout_prints_it():
 def test_a_theme_that_drops_the_content_is_refused():
     with pytest.raises(ValueError):
         QuestionLayout("<html>FAQKB-SLOT-TITLE</html>")
+
+
+def test_without_directory_urls_every_question_is_one_html_file(tmp_path):
+    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config_file = tmp_path / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(dict(project, docs_dir=str(ROOT / "faq"), use_directory_urls=False),
+                                          allow_unicode=True), encoding="utf-8")
+    _build(config_file, tmp_path / "site")
+    content, _ = pipeline.check(ROOT / "faq")
+    assert sorted(p.name for p in (tmp_path / "site" / "q").iterdir()) == sorted(f"{e.id}.html" for e in content.entries)
+    page = (tmp_path / "site" / "q" / "refund-time.html").read_text(encoding="utf-8")
+    assert "退款多久能到账" in page and 'href="../index.html"' in page

@@ -80,10 +80,16 @@ def search_files(content: Content, processes: int = 1, write_to: Path | None = N
     files = export_search(*search_data(content, processes=processes))
     if write_to is None:
         return files
-    for path, data in files.items():
-        (write_to / path).parent.mkdir(parents=True, exist_ok=True)
-        (write_to / path).write_bytes(data)
+    write_files(write_to, files)
     return {}
+
+
+def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
+    """Writes relative path → contents (text as UTF-8) under `folder`, creating folders as needed."""
+    for path, data in files.items():
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 
 class SearchJob:

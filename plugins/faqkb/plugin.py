@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import logging
@@ -175,8 +176,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         if self.build and page.file is self.slot_file:
             self.layout = QuestionLayout(output)
             if self.command != "serve":
-                self.question_writer = _Background(self._write_questions, Path(config.site_dir),
-                                                   config.use_directory_urls)
+                self.question_writer = _Background(
+                    lambda site: pipeline.write_files(site, self._question_pages()), Path(config.site_dir))
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -191,8 +192,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             try:
                 job.result()
             except Exception as error:
-                cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
-                raise PluginError(f"搜索索引生成失败：{error!r}\n{cause or ''}") from error
+                raise PluginError(_search_failure(error)) from error
             target = Path(config.site_dir) / self.search_directory
             target.parent.mkdir(parents=True, exist_ok=True)
             (self.search_side / self.search_key).rename(target)
@@ -229,7 +229,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             files = job.result()
         except Exception as error:
             if not self.preview.closed:
-                log.error(f"搜索索引生成失败：{error!r}\n{getattr(error, '__cause__', None) or ''}")
+                log.error(_search_failure(error))
             return
         self.search_files = {job.directory: files}
         if self.search_key == job.directory:  # else a newer rebuild has its own job
@@ -240,8 +240,10 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             raise PluginError("问题页面的模板没有生成（faqkb 的占位页面被其他插件或设置排除了？）")
         site = Path(config.site_dir)
         slot_dest = self.slot_file.dest_uri
-        shutil.rmtree(site / Path(slot_dest).parent if config.use_directory_urls else site / slot_dest,
-                      ignore_errors=True)
+        if config.use_directory_urls:
+            shutil.rmtree((site / slot_dest).parent, ignore_errors=True)
+        else:
+            (site / slot_dest).unlink(missing_ok=True)
         if self.command == "serve":
             self.preview.write_pages(site, self._question_pages())
         else:
@@ -256,12 +258,6 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             entry_id = page.uri.rsplit("/", 1)[-1][:-3]
             pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entry_id)
         return pages
-
-    def _write_questions(self, site: Path, directory_urls: bool) -> None:
-        for dest, text in self._question_pages().items():
-            if directory_urls:
-                (site / dest).parent.mkdir(parents=True, exist_ok=True)
-            (site / dest).write_text(text, encoding="utf-8")
 
     def on_shutdown(self) -> None:
         if self.search:
@@ -324,11 +320,10 @@ class _PreviewFiles:
         if not (site / QUESTION_DIR).is_dir():
             self.pages = {}
         for dest in set(self.pages) - set(pages):
-            shutil.rmtree((site / dest).parent, ignore_errors=True)
-        for dest, text in pages.items():
-            if self.pages.get(dest) != text:
-                (site / dest).parent.mkdir(parents=True, exist_ok=True)
-                (site / dest).write_text(text, encoding="utf-8")
+            (site / dest).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # the page's own folder, once empty (directory URLs)
+                (site / dest).parent.rmdir()
+        pipeline.write_files(site, {dest: text for dest, text in pages.items() if self.pages.get(dest) != text})
         self.pages = pages
 
     def write_search(self, site: Path, key: str, files: dict[str, bytes]) -> None:
@@ -339,7 +334,7 @@ class _PreviewFiles:
             fresh, old = target.with_name(".preview-new"), target.with_name(".preview-old")
             try:
                 shutil.rmtree(fresh, ignore_errors=True)
-                _write_files(fresh, files)
+                pipeline.write_files(fresh, files)
                 if target.exists():
                     target.rename(old)
                 fresh.rename(target)
@@ -380,10 +375,9 @@ class _Background:
             raise self._error
 
 
-def _write_files(folder: Path, files: dict[str, bytes]) -> None:
-    for path, data in files.items():
-        (folder / path).parent.mkdir(parents=True, exist_ok=True)
-        (folder / path).write_bytes(data)
+def _search_failure(error: Exception) -> str:
+    cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
+    return f"搜索索引生成失败：{error!r}\n{cause or ''}"
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
