@@ -52,6 +52,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import gen_tree  # noqa: E402  (scripts/gen_tree.py)
+from bench_build import build_python  # noqa: E402  (the interpreter that can run mkdocs and faqkb)
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -385,22 +386,12 @@ def environment(python: str) -> dict:
             "load_average": list(os.getloadavg())}
 
 
-def serve_python() -> str:
-    """An interpreter that can import mkdocs, material and faqkb: this one, else the project's .venv."""
-    if all(importlib.util.find_spec(name) for name in ("mkdocs", "material", "faqkb")):
-        return sys.executable
-    venv = REPO / ".venv" / "bin" / "python"
-    if venv.exists():
-        return str(venv)
-    raise SystemExit("mkdocs, mkdocs-material and faqkb must be installed (run `make site` first)")
-
-
 # --------------------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace, workdir: Path, results: dict) -> None:
     from playwright.sync_api import sync_playwright
 
-    python = serve_python()
+    python = build_python()
     env = environment(python)
     results["environment"] = env
     print(f"Python {env['python']} ({python}), {env['platform']}, CPUs: {env['cpus']} ({env['cpus_usable']} usable), "
