@@ -5,18 +5,16 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from gitrepo import git, write
 
 import faqkb.cli
 from faqkb.duplicates import THRESHOLD, find_duplicates
 from faqkb.load import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
-GIT = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "init.defaultBranch=main",
-       "-c", "commit.gpgsign=false"]
 
 
 @pytest.fixture(autouse=True)
@@ -31,15 +29,6 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def entry_yaml(entry_id: str, question: str, answer: str = "请看订单详情页。", frequency: int = 0) -> str:

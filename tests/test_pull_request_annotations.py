@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from gitrepo import git, write
 
 FAQKB = Path(sys.executable).parent / "faqkb"
-GIT = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-c", "init.defaultBranch=main",
-       "-c", "commit.gpgsign=false"]
 
 BASE = {
     "faq/after-sales/_category.yml": "title: 售后服务\n",
@@ -113,15 +112,6 @@ ANNOTATION = re.compile(r"^::(?P<kind>error|warning) file=(?P<file>[^,]+),line=(
                         r"title=(?P<code>FAQ\d{3}) [^:]*::.+$")
 
 
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run([*GIT, *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-def write(repo: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
 
 
 def validate(repo: Path) -> subprocess.CompletedProcess:
