@@ -5,11 +5,12 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
-from faqkb.export import export_search
+from faqkb.export import decode_postings, encode_postings, export_search
 from faqkb.index import SearchData
 from faqkb.load import load_content
-from faqkb.pipeline import search_data
+from faqkb.pipeline import check, search_data
 from faqkb.search import Searcher, term_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,31 +80,26 @@ def test_exported_index_reloads_and_searches_the_same(sample):
     content, data, pinyin, searcher = sample
     files = export_search(data, pinyin)
     meta = json.loads(files["meta.json"])
-    assert meta["v"] == 2 and meta["docs"] == len(content.entries)
-    lexicon, terms, counts = set(), {}, {}
+    assert meta["v"] == 3 and meta["docs"] == len(content.entries)
+    lexicon, terms = set(), {}
     for path, raw in files.items():
         folder = path.split("/")[0]
         if folder in ("lexicon", "postings", "chars", "docs"):
-            assert json.loads(raw)["v"] == 2
+            assert json.loads(raw)["v"] == 3
         if folder == "lexicon":
             for key, listed in json.loads(raw)["t"].items():
                 assert all(term_key(term) == key for term in listed)
                 lexicon.update(listed)
         if folder == "postings":
             for term, flat in json.loads(raw)["t"].items():
-                number, postings = 0, []
-                for i in range(1, len(flat), 2):
-                    number += flat[i]
-                    postings.append((number, flat[i + 1]))
-                terms[term] = sorted(postings, key=lambda p: (-p[1], p[0]))
-                counts[term] = flat[0]
-    assert lexicon == set(terms) and terms == data.terms and counts == data.counts
+                terms[term] = decode_postings(flat)
+    assert lexicon == set(terms) and terms == data.terms
     for folder in ("lexicon", "postings", "chars"):
         assert {f"{folder}/{n}.json" for n in range(meta[folder])} == {p for p in files if p.startswith(folder + "/")}
     docs = [d for n in range(len(content.entries) // meta["docChunk"] + 1)
             for d in json.loads(files.get(f"docs/{n}.json", b'{"d": []}'))["d"]]
     assert [d[0] for d in docs] == [d.id for d in data.docs]
-    reloaded = Searcher(SearchData(data.docs, meta["categories"], terms, counts=counts), pinyin)
+    reloaded = Searcher(SearchData(data.docs, meta["categories"], terms), pinyin)
     for query in [q["q"] for q in QUERIES[:60]]:
         assert [(r.id, r.score) for r in reloaded.search(query)] == [(r.id, r.score) for r in searcher.search(query)]
 
@@ -119,12 +115,44 @@ def test_character_tables_hold_readings_and_simplified_forms(sample):
     assert table["貨"]["s"] == "货" and table["發"]["s"] == "发"
 
 
-def test_a_term_with_postings_cut_at_the_cap_counts_less_toward_coverage():
-    from faqkb.search import kept_share
-    postings = {"common": [(n, 1) for n in range(200)], "rare": [(1, 5)]}
-    counts = {"common": 800, "rare": 1}
-    assert kept_share("common", postings.get, counts.get) == 0.25
-    assert kept_share("rare", postings.get, counts.get) == 1.0
+def test_postings_past_the_scored_ones_list_every_question_with_the_term_at_one_shared_score(sample, monkeypatch):
+    import faqkb.index
+    from faqkb.text import Segmenter
+
+    content, full, _, _ = sample
+    monkeypatch.setattr(faqkb.index, "SCORED_POSTINGS", 3)
+    short, _ = search_data(content)
+    assert short.terms.keys() == full.terms.keys()
+    segmenter = Segmenter()
+    question_terms = [set(segmenter.index_terms(doc.question, full.synonyms)) for doc in full.docs]
+    long_lists = 0
+    for term, postings in short.terms.items():
+        listed, everyone = {n for n, _ in postings}, dict(full.terms[term])
+        assert postings[:3] == full.terms[term][:3]
+        assert listed <= everyone.keys()
+        in_question = {n for n in everyone if term in question_terms[n]}
+        assert in_question <= listed, term
+        if len(postings) > 3:
+            long_lists += 1
+            assert {score for _, score in postings[3:]} == {min(everyone[n] for n, _ in postings[3:])}
+            assert decode_postings(encode_postings(postings)) == postings
+    assert long_lists > 100
+
+
+def test_an_entry_whose_words_are_all_common_is_found(write_tree):
+    """Each word of the query is in hundreds of shorter questions; only one entry has all three."""
+    groups = {"花呗": "花呗问题", "逾期": "逾期问题", "额度": "额度问题"}
+    entries = [{"id": f"{key}-{n}", "question": f"{text}{n}", "answer": "请联系客服。", "frequency": 0}
+               for key, text in zip(("huabei", "overdue", "limit"), groups.values()) for n in range(250)]
+    entries.append({"id": "target", "question": "我的花呗之前逾期了一次，现在还清以后额度还能恢复到原来那么多吗",
+                    "answer": "还清后一般会逐步恢复。", "frequency": 0})
+    faq = write_tree({"help/_category.yml": "title: 帮助\n",
+                      "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
+    content, problems = check(faq)
+    assert not [p for p in problems if p.is_error]
+    data, pinyin = search_data(content)
+    assert all(len(data.terms[word]) > 250 for word in groups)
+    assert [r.id for r in Searcher(data, pinyin).search("花呗逾期额度", limit=3)][0] == "target"
 
 
 def test_scattered_single_characters_are_not_an_answer(sample):

@@ -14,7 +14,7 @@ from .index import INDEX_VERSION, SearchData
 from .search import CONSTANTS, term_key
 from .text import NUMERAL_UNITS, PARTICLES, STOP_WORDS, traditional_to_simplified
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 DOC_CHUNK = 4
 # Raw JSON per file, before gzip. Small files, because a query fetches one per character and one
 # per matched term and pays for whatever else hashed into the same file.
@@ -45,14 +45,42 @@ def _dumps(data) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _encode_postings(postings: list[tuple[int, int]], count: int) -> list[int]:
-    """[count, doc, score, doc-delta, score, ...] sorted by doc number (deltas compress well)."""
-    flat: list[int] = [count]
+def encode_postings(postings: list[tuple[int, int]]) -> list[int]:
+    """[n, doc, score, doc-delta, score, ... (n pairs), shared score, doc, doc-delta, ...].
+
+    `postings` are best first. The entries with the lowest score (past index.SCORED_POSTINGS, most
+    of a long list) follow as bare numbers. Both runs are sorted by doc number (deltas compress well).
+    """
+    split = len(postings)
+    while split and postings[split - 1][1] == postings[-1][1]:
+        split -= 1
+    scored, shared = postings[:split], postings[split:]
+    flat: list[int] = [len(scored)]
     previous = 0
-    for number, score in sorted(postings):
+    for number, score in sorted(scored):
         flat += [number - previous, score]
         previous = number
+    if shared:
+        flat.append(shared[0][1])
+        previous = 0
+        for number, _ in sorted(shared):
+            flat.append(number - previous)
+            previous = number
     return flat
+
+
+def decode_postings(flat: list[int]) -> list[tuple[int, int]]:
+    """encode_postings undone, best first (assets/search.js decodes the same way)."""
+    postings, number = [], 0
+    scored_end = 1 + 2 * flat[0]
+    for i in range(1, scored_end, 2):
+        number += flat[i]
+        postings.append((number, flat[i + 1]))
+    number = 0
+    for delta in flat[scored_end + 1:]:
+        number += delta
+        postings.append((number, flat[scored_end]))
+    return sorted(postings, key=lambda item: (-item[1], item[0]))
 
 
 def _hashed(prefix: str, by_key: dict[str, dict], target: int) -> tuple[int, dict[str, bytes]]:
@@ -74,8 +102,7 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
     postings: dict[str, dict[str, list[int]]] = {}
     for term in sorted(data.terms):
         lexicon.setdefault(term_key(term), {}).setdefault(term_key(term), []).append(term)
-        count = data.counts.get(term, len(data.terms[term]))
-        postings[postings_key(term)] = {term: _encode_postings(data.terms[term], count)}
+        postings[postings_key(term)] = {term: encode_postings(data.terms[term])}
     lexicon_files, written = _hashed("lexicon", lexicon, LEXICON_BYTES)
     files.update(written)
     postings_files, written = _hashed("postings", postings, POSTINGS_BYTES)

@@ -22,7 +22,7 @@ from .model import Category, Content, Entry
 from .render import by_frequency, sorted_categories
 from .text import Segmenter, synonym_table
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 2.4, "tags": 1.5, "category": 0.8, "answer": 0.7}
 FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never asked, among equal matches
 SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)
@@ -30,7 +30,13 @@ SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)
 # postings, and pinyin of answer words or single characters of category titles add little.
 FIELD_TERMS = {"answer": {"characters": False, "pinyin": False}, "category": {"characters": False, "pinyin": False}}
 BM25_B, BM25_K1 = scoring.BM25F().B, scoring.BM25F().K1
-POSTINGS_CAP = 200  # per term, only the best-scoring entries are kept (both for CLI and browser)
+# Per term, the best-scoring entries keep their own score; every other entry that has the term in
+# one of LISTED_FIELDS is still listed, with the lowest score among them. So an entry whose words
+# are all common can be found (version 2 kept only the best, and such an entry fell out of every
+# list); shared scores, and leaving out entries with the term only in their answer or category
+# title (thousands, for words such as 退款), keep the long lists small.
+SCORED_POSTINGS = 100
+LISTED_FIELDS = ("question", "aliases", "tags")
 
 
 @dataclass
@@ -49,9 +55,10 @@ class SearchData:
 
     docs: list[Doc]
     categories: list[list[str]]  # breadcrumb titles of each category
-    terms: dict[str, list[tuple[int, int]]]  # term -> [(doc number, integer score)], best first
+    # term -> [(doc number, integer score)], best first; past SCORED_POSTINGS they all share one
+    # score and only entries with the term in LISTED_FIELDS are there
+    terms: dict[str, list[tuple[int, int]]]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)  # term -> entries it occurs in, before the cap
 
 
 def ordered_entries(content: Content) -> tuple[list[Entry], list[Category]]:
@@ -104,20 +111,47 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None, *, p
     else:
         postings = _in_processes(parts, lambda start, stop: _Part(documents(start, stop), boosts))
 
-    terms: dict[str, list[tuple[int, int]]] = {}
-    counts: dict[str, int] = {}
-    for table, part_counts in postings:
+    pieces: dict[str, list[_Scored]] = {}
+    for table in postings:
         for term, scored in table.items():
-            terms.setdefault(term, []).extend(scored)
-        for term, count in part_counts.items():
-            counts[term] = counts.get(term, 0) + count
-    for term, scored in terms.items():
-        scored.sort(key=lambda item: (-item[1], item[0]))
-        del scored[POSTINGS_CAP:]
+            pieces.setdefault(term, []).append(scored)
+    terms = {term: _complete_postings(scored) for term, scored in pieces.items()}
     docs = [Doc(e.id, e.question, category_number[e.category], e.frequency) for e in entries]
     breadcrumbs = [[titles[c.path[:i]] for i in range(1, len(c.path) + 1)] for c in categories]
-    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms,
-                      counts=counts)
+    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms)
+
+
+@dataclass
+class _Scored:
+    """One part's entries for one term: its best with their scores, the others listed with their lowest."""
+
+    best: list[tuple[int, int]]  # (entry number, score), best first, at most SCORED_POSTINGS
+    listed: set[int]  # which of `best` hold the term in LISTED_FIELDS
+    rest: list[int]  # the others that do
+    rest_floor: int  # the lowest score among `rest` (0 when there is none)
+
+
+def _scored(table: list[tuple[int, int]], listed: set[int]) -> _Scored:
+    table.sort(key=lambda item: (-item[1], item[0]))
+    best = table[:SCORED_POSTINGS]
+    rest = [item for item in table[SCORED_POSTINGS:] if item[0] in listed]
+    return _Scored(best, {number for number, _ in best if number in listed},
+                   [number for number, _ in rest], rest[-1][1] if rest else 0)
+
+
+def _complete_postings(pieces: list[_Scored]) -> list[tuple[int, int]]:
+    """Every part's entries for a term: the collection's best (which are among each part's best)
+    with their own scores, then the other listed ones with the lowest score any of them has."""
+    best = sorted((item for piece in pieces for item in piece.best), key=lambda item: (-item[1], item[0]))
+    listed = set().union(*(piece.listed for piece in pieces))
+    spilled = [item for item in best[SCORED_POSTINGS:] if item[0] in listed]
+    rest = [number for number, _ in spilled] + [number for piece in pieces for number in piece.rest]
+    if not rest:
+        return best[:SCORED_POSTINGS]
+    floor = min([score for _, score in spilled] + [piece.rest_floor for piece in pieces if piece.rest])
+    complete = best[:SCORED_POSTINGS] + [(number, floor) for number in rest]
+    complete.sort(key=lambda item: (-item[1], item[0]))
+    return complete
 
 
 @dataclass
@@ -163,8 +197,8 @@ class _Part:
         finally:
             reader.close()
 
-    def postings(self, collection: Statistics) -> tuple[dict[str, list[tuple[int, int]]], dict[str, int]]:
-        """term → [(entry number, integer score)], and term → how many entries scored before the cap.
+    def postings(self, collection: Statistics) -> dict[str, _Scored]:
+        """term → this part's entries with the term and their integer scores.
 
         The scores are whoosh's BM25F (its bm25 formula and idf, its
         stored field lengths) over the whole collection, times field weight and frequency boost.
@@ -173,6 +207,7 @@ class _Part:
         and scorers cost most of the build.
         """
         scores: dict[str, dict[int, float]] = {}
+        listed: dict[str, set[int]] = {}
         reader = self.index.reader()
         try:
             numbers = {docnum: stored["number"] for docnum, stored in reader.iter_docs()}
@@ -186,24 +221,25 @@ class _Part:
                 frequencies = collection.doc_frequencies[name]
                 for raw in reader.lexicon(name):
                     idf = math.log(total / (frequencies[raw] + 1)) + 1  # whoosh's WeightingModel.idf
-                    table = scores.setdefault(raw.decode("utf-8"), {})
+                    term = raw.decode("utf-8")
+                    table = scores.setdefault(term, {})
+                    holders = listed.setdefault(term, set()) if name in LISTED_FIELDS else None
                     for docnum, tf in reader.postings(name, raw).items_as("weight"):
                         number = numbers[docnum]
                         value = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norms[docnum])
                         table[number] = table.get(number, 0.0) + weight * value
+                        if holders is not None:
+                            holders.add(number)
         finally:
             reader.close()
-        result, counts = {}, {}
+        result = {}
         for term, table in scores.items():
             scored = [(number, round(value * self.boosts[number] * SCORE_SCALE)) for number, value in table.items()]
-            scored = [item for item in scored if item[1] > 0]
-            scored.sort(key=lambda item: (-item[1], item[0]))
-            result[term] = scored[:POSTINGS_CAP]  # the collection's best are among each part's best
-            counts[term] = len(scored)
-        return result, counts
+            result[term] = _scored([item for item in scored if item[1] > 0], listed.get(term, set()))
+        return result
 
 
-def _in_processes(parts, make_part) -> list[tuple[dict[str, list[tuple[int, int]]], dict[str, int]]]:
+def _in_processes(parts, make_part) -> list[dict[str, "_Scored"]]:
     """Builds each part in a forked process: statistics back, the whole collection's out, postings back."""
     context = multiprocessing.get_context("fork")
     workers = []

@@ -9,11 +9,8 @@ that no word of two or more characters explains are tried as pinyin (推货 → 
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
 A document's score is the weighted sum of its term scores times the square of the share of the
 query it covers, so entries matching every part of the question come before partial matches.
-A position explained only by a term whose postings were cut at the cap (a very common word) counts
-toward that share in proportion to the postings kept, so an entry is not punished for missing a
-word it may well contain. When no word of the query is in the table (only single characters and
-pinyin guesses match), an entry must cover all of it but one position: scattered characters alone
-are not an answer.
+When no word of the query is in the table (only single characters and pinyin guesses match), an
+entry must cover all of it but one position: scattered characters alone are not an answer.
 """
 
 from __future__ import annotations
@@ -200,27 +197,10 @@ def coverage_units(analysis: Analysis, found: list[QueryTerm]) -> dict[int, floa
             if analysis.text[p] not in PARTICLES or p in covered_by_words}
 
 
-def kept_share(term: str, postings: Callable[[str], list[tuple[int, int]]], count: Callable[[str], int]) -> float:
-    """1 for a term with all its postings; kept/count for one cut at the cap."""
-    kept, total = len(postings(term)), count(term)
-    return 1.0 if total <= kept else kept / total
-
-
-def weighted_units(units: dict[int, float], found: list[QueryTerm], postings, count) -> dict[int, float]:
-    """Scale each position by the best kept share of the terms covering it (unmatched positions: 1)."""
-    best: dict[int, float] = {}
-    for term in found:
-        share = kept_share(term.term, postings, count)
-        for p in range(term.start, term.end):
-            if best.get(p, 0.0) < share:
-                best[p] = share
-    return {p: unit * best.get(p, 1.0) for p, unit in units.items()}
-
-
 def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], list[tuple[int, int]]],
-         count: Callable[[str], int], limit: int) -> list[tuple[int, float, list[str]]]:
-    """(doc number, score, matched terms), best first. `count`: entries a term occurs in, before the cap."""
-    units = weighted_units(coverage_units(analysis, found), found, postings, count)
+         limit: int) -> list[tuple[int, float, list[str]]]:
+    """(doc number, score, matched terms), best first."""
+    units = coverage_units(analysis, found)
     total = sum(units[p] for p in sorted(units))
     if total <= 0:
         return []
@@ -265,9 +245,6 @@ class Searcher:
     def postings(self, term: str) -> list[tuple[int, int]]:
         return self.data.terms.get(term, [])
 
-    def count(self, term: str) -> int:
-        return self.data.counts.get(term, len(self.postings(term)))
-
     def prefix_terms(self, prefix: str) -> list[str]:
         import bisect
 
@@ -287,7 +264,7 @@ class Searcher:
             if self.has(spelling):
                 found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end, guess=True))
         results = []
-        for number, score, matched in rank(analysis, found, self.postings, self.count, limit):
+        for number, score, matched in rank(analysis, found, self.postings, limit):
             doc = self.data.docs[number]
             results.append(Result(number, doc.id, doc.question, self.data.categories[doc.category],
                                   score, matched))

@@ -14,11 +14,13 @@ Requests to other hosts are aborted, so they neither slow the suite down nor lea
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,14 +55,12 @@ def _skip_or_fail(reason: str):
 # -- the site ------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
-    """The repository's mkdocs.yml built once, as `mkdocs build --strict` would, into a temporary folder."""
+def build_site(site_dir: Path, config_file: Path = CONFIG_FILE) -> Path:
+    """A real `mkdocs build --strict` of config_file into site_dir, as the CLI runs it."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    site_dir = tmp_path_factory.mktemp("faqkb-build") / "site"
-    config = load_config(config_file=str(CONFIG_FILE), site_dir=str(site_dir), strict=True)
+    config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
     config.plugins.on_startup(command="build", dirty=False)  # as the CLI does: faqkb builds via a staging folder
     try:
         build(config)
@@ -68,6 +68,12 @@ def built_site(tmp_path_factory) -> Path:
         config.plugins.on_shutdown()
     assert (site_dir / "index.html").is_file(), f"the build wrote no index.html into {site_dir}"
     return site_dir
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The repository's mkdocs.yml built once into a temporary folder."""
+    return build_site(tmp_path_factory.mktemp("faqkb-build") / "site")
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -81,10 +87,10 @@ class _QuietHandler(SimpleHTTPRequestHandler):
             pass
 
 
-@pytest.fixture(scope="session")
-def site_server(built_site):
-    """Serves the built site on 127.0.0.1 (a free port) and yields its base URL, ending in "/"."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serving(directory: Path) -> Iterator[str]:
+    """Serves a built site on 127.0.0.1 (a free port); yields its base URL, ending in "/"."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer((HOST, 0), handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="faqkb-site-server", daemon=True)
@@ -95,6 +101,12 @@ def site_server(built_site):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def site_server(built_site):
+    with serving(built_site) as url:
+        yield url
 
 
 # -- the browser ---------------------------------------------------------------------------------

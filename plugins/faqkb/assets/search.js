@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var FORMAT = 2;
+  var FORMAT = 3;
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var config = document.querySelector('meta[name="faqkb-search"]');
   if (!config) return;
@@ -14,7 +14,7 @@
 
   var cache = {};
   var lexicon = new Set();    // every term of the lexicon files loaded so far
-  var postingsOf = new Map(); // term -> [count, doc, score, doc-delta, score, ...] once loaded
+  var postingsOf = new Map(); // term -> its encoded postings, decoded on first use
   var t2s = new Map();        // Traditional -> Simplified, for the characters looked up so far
   var readings = new Map();   // character -> pinyin readings, for the characters looked up so far
   var charsSeen = new Set();  // characters whose readings and Simplified form were looked up
@@ -138,13 +138,19 @@
     return value >>> 0;
   }
 
+  // [n, doc, score, doc-delta, score, ... (n pairs), shared score, doc, doc-delta, ...]
+  // (encode_postings in plugins/faqkb/export.py). Order does not matter to rank().
   function decodePostings(flat) {
-    var postings = [], number = 0;
-    for (var i = 1; i < flat.length; i += 2) {
+    var postings = [], number = 0, scoredEnd = 1 + 2 * flat[0], i;
+    for (i = 1; i < scoredEnd; i += 2) {
       number += flat[i];
       postings.push([number, flat[i + 1]]);
     }
-    postings.count = flat[0];
+    number = 0;
+    for (i = scoredEnd + 1; i < flat.length; i++) {
+      number += flat[i];
+      postings.push([number, flat[scoredEnd]]);
+    }
     return postings;
   }
 
@@ -193,8 +199,6 @@
     }
     return value;
   }
-
-  function count(term) { return postings(term).count || 0; }
 
   function has(term) { return lexicon.has(term); }
 
@@ -315,23 +319,8 @@
 
   function sortedKeys(map) { return Array.from(map.keys()).sort(function (a, b) { return a - b; }); }
 
-  function keptShare(term) {
-    var kept = postings(term).length, total = count(term);
-    return total <= kept ? 1.0 : kept / total;
-  }
-
-  function weightedUnits(units, found) {
-    var best = new Map(), out = new Map();
-    found.forEach(function (term) {
-      var share = keptShare(term.term);
-      for (var p = term.start; p < term.end; p++) if ((best.get(p) || 0.0) < share) best.set(p, share);
-    });
-    units.forEach(function (unit, p) { out.set(p, unit * (best.has(p) ? best.get(p) : 1.0)); });
-    return out;
-  }
-
   function rank(analysis, found, meta, limit) {
-    var c = meta.constants, units = weightedUnits(coverageUnits(analysis, found, meta), found), total = 0;
+    var c = meta.constants, units = coverageUnits(analysis, found, meta), total = 0;
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
     if (total <= 0) return [];
     var scores = new Map(), cover = new Map(), matched = new Map();
