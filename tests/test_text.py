@@ -17,6 +17,15 @@ def test_traditional_characters_become_simplified():
     assert normalize("發票怎麼開") == "发票怎么开"
 
 
+def test_simplifying_once_is_enough():
+    """The browser converts each character once, so no Simplified form may itself be converted again."""
+    from faqkb.text import traditional_to_simplified
+
+    table = traditional_to_simplified()
+    assert normalize("薴") == normalize("苧") == "苎"
+    assert all(normalize(target) == target for target in set(table.values()))
+
+
 def test_chinese_numerals_before_units_become_digits():
     assert normalize("七天无理由") == "7天无理由"
     assert normalize("十五天内") == "15天内"

@@ -79,6 +79,13 @@ def traditional_to_simplified() -> dict[str, str]:
         target = targets.split(" ")[0]
         if len(source) == 1 and len(target) == 1 and source != target:
             mapping[source] = target
+    # One step must be enough (the browser converts once): 薴 → 苧 → 苎 becomes 薴 → 苎.
+    for source, target in mapping.items():
+        seen = {source}
+        while target in mapping and target not in seen:
+            seen.add(target)
+            target = mapping[target]
+        mapping[source] = target
     return mapping
 
 
