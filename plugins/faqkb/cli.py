@@ -40,9 +40,17 @@ def plugin_settings(config_file: Path) -> dict:
     return {}
 
 
+def project_max_depth(config_file: Path | str = "mkdocs.yml") -> int:
+    """How many levels the site allows: the faqkb plugin's max_depth in mkdocs.yml, else 4.
+
+    Every command checks content against it, so none rejects (or accepts) what the build would not.
+    """
+    depth = plugin_settings(Path(config_file)).get("max_depth")
+    return depth if isinstance(depth, int) and not isinstance(depth, bool) and depth > 0 else 4
+
+
 def _validate(args: argparse.Namespace) -> int:
-    settings = plugin_settings(Path(args.config))
-    max_depth = args.max_depth or settings.get("max_depth") or 4
+    max_depth = args.max_depth or project_max_depth(args.config)
     from .plugin import material_icon_svg
 
     _, problems = pipeline.check(args.path, display_base=Path.cwd(), max_depth=max_depth,
@@ -60,7 +68,7 @@ def _search(args: argparse.Namespace) -> int:
 
     from .search import Searcher
 
-    content, problems = pipeline.check(args.content, display_base=Path.cwd())
+    content, problems = pipeline.check(args.content, display_base=Path.cwd(), max_depth=project_max_depth())
     if any(p.is_error for p in problems):
         print(format_problems([p for p in problems if p.is_error]), file=sys.stderr)
         print("内容有错误，请先修正（faqkb validate）。", file=sys.stderr)

@@ -39,6 +39,7 @@ from io import BytesIO
 from pathlib import Path
 
 from . import pipeline
+from .cli import project_max_depth
 from .load import load_content
 from .model import Content, Entry
 from .problems import github_data, github_property, format_problems
@@ -371,7 +372,7 @@ def _threshold(text: str) -> float:
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(args.path)
-    content, problems = pipeline.check(root, display_base=Path.cwd())
+    content, problems = pipeline.check(root, display_base=Path.cwd(), max_depth=project_max_depth())
     errors = [p for p in problems if p.is_error]
     if errors:
         print(format_problems(errors), file=sys.stderr)

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import pipeline
+from .cli import project_max_depth
 from .link import Links, link
 from .model import Category, Content, Entry
 from .problems import format_problems
@@ -237,7 +238,7 @@ def _date(text: str) -> dt.date:
 
 
 def _run(args: argparse.Namespace) -> int:
-    content, problems = pipeline.check(args.path, display_base=Path.cwd())
+    content, problems = pipeline.check(args.path, display_base=Path.cwd(), max_depth=project_max_depth())
     errors = [problem for problem in problems if problem.is_error]
     if errors:
         print(format_problems(errors), file=sys.stderr)

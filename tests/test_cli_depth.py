@@ -1,0 +1,39 @@
+"""Every command checks content against the depth the site allows (mkdocs.yml), as the build does."""
+
+import pytest
+
+from faqkb.cli import main
+
+DEEP = {
+    "a/_category.yml": "title: 售后\n",
+    "a/b/_category.yml": "title: 退款\n",
+    "a/b/c/_category.yml": "title: 退款到账\n",
+    "a/b/c/d/_category.yml": "title: 银行卡退款\n",
+    "a/b/c/d/bank.yml": "- id: bank-refund\n  question: 退款到银行卡要几天？\n  answer: 一般 3-7 个工作日。\n  frequency: 3\n",
+}
+FIVE_LEVELS = "site_name: 帮助中心\ndocs_dir: faq\nplugins:\n  - faqkb:\n      max_depth: 5\n"
+
+
+@pytest.fixture
+def deep_shop(write_tree, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write_tree(DEEP)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", [["search", "退款到银行卡"], ["stats"], ["duplicates"], ["fmt", "--check"],
+                                     ["validate"]])
+def test_a_site_that_allows_five_levels_is_checked_with_five(deep_shop, capsys, command):
+    (deep_shop / "mkdocs.yml").write_text(FIVE_LEVELS, encoding="utf-8")
+    assert main(command) == 0
+    captured = capsys.readouterr()
+    assert "层" not in captured.err, captured.err
+    if command[0] == "search":
+        assert "bank-refund" in captured.out
+
+
+@pytest.mark.parametrize("command", [["search", "退款到银行卡"], ["stats"], ["validate"]])
+def test_without_the_setting_four_levels_is_the_limit(deep_shop, capsys, command):
+    assert main(command) == 1
+    captured = capsys.readouterr()
+    assert "最多 4 层" in captured.out + captured.err
