@@ -28,7 +28,6 @@ import argparse
 import importlib.util
 import os
 import platform
-import posixpath
 import re
 import shutil
 import signal
@@ -42,11 +41,11 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_support  # noqa: E402  (scripts/bench_support.py)
 import gen_tree  # noqa: E402  (scripts/gen_tree.py)
 
 REPO = Path(__file__).resolve().parents[1]
 MARKER = ".faqkb-bench"
-INLINE_LINK = re.compile(r"\[\[(?P<id>[^\[\]|\n]+)(?:\|(?P<text>[^\[\]\n]+))?\]\]")  # as in faqkb/link.py
 
 
 # --------------------------------------------------------------------------------------------
@@ -84,65 +83,18 @@ def category_sort_key(category: gen_tree.GenCategory):
     return (category.order is None, category.order or 0, -total, category.path[-1])
 
 
+def sorted_gen_categories(categories) -> list[gen_tree.GenCategory]:
+    return sorted(categories, key=category_sort_key)
+
+
 def export_markdown(tree: gen_tree.GenTree, docs: Path) -> dict[str, str]:
     """Writes docs/ (index.md, <category>/index.md, <category>/<id>.md); returns id -> page path."""
-    pages: dict[str, str] = {}
-    for category in tree.walk():
-        folder = "/".join(category.path)
-        children = {c.path[-1] for c in category.children}
-        for entry in category.entries:
-            if entry.id in children or entry.id == "index":
-                raise SystemExit(f"question id {entry.id} clashes with a folder of {folder}")
-            pages[entry.id] = f"{folder}/{entry.id}.md"
-    questions = {e.id: e.question for e in tree.entries}
-
-    def convert_links(answer: str, page: str) -> str:
-        def replace(match: re.Match) -> str:
-            target = match.group("id").strip()
-            if target not in pages:
-                return match.group(0)
-            text = (match.group("text") or questions[target]).strip()
-            return f"[{text}]({posixpath.relpath(pages[target], posixpath.dirname(page))})"
-
-        return INLINE_LINK.sub(replace, answer)
-
-    def write(path: str, text: str) -> None:
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-    home = ["# 优选商城帮助中心", "", "## 问题分类", ""]
-    home += [f"- [{c.title}]({'/'.join(c.path)}/index.md)" for c in sorted(tree.categories, key=category_sort_key)]
-    write("index.md", "\n".join(home) + "\n")
-    for category in tree.walk():
-        folder = "/".join(category.path)
-        lines = [f"# {category.title}", "", category.description, ""]
-        if category.children:
-            lines += ["## 分类", ""]
-            lines += [f"- [{c.title}]({c.path[-1]}/index.md)" for c in sorted(category.children, key=category_sort_key)]
-            lines.append("")
-        entries = sorted(category.entries, key=lambda e: (-e.frequency, e.question))
-        if entries:
-            lines += ["## 常见问题", ""]
-            lines += [f"- [{e.question}]({e.id}.md)" for e in entries]
-        write(f"{folder}/index.md", "\n".join(lines) + "\n")
-        for entry in category.entries:
-            page = pages[entry.id]
-            write(page, f"# {entry.question}\n\n{convert_links(entry.answer, page)}\n")
-    return pages
+    return bench_support.write_peer_pages(tree.categories, docs, home_title="优选商城帮助中心",
+                                          sort_categories=sorted_gen_categories, extras=False)
 
 
 def peer_nav(tree: gen_tree.GenTree, every_page: bool) -> list:
-    def section(category: gen_tree.GenCategory):
-        folder = "/".join(category.path)
-        items: list = [f"{folder}/index.md"]
-        if every_page:
-            entries = sorted(category.entries, key=lambda e: (-e.frequency, e.question))
-            items += [{e.question: f"{folder}/{e.id}.md"} for e in entries]
-        items += [section(c) for c in sorted(category.children, key=category_sort_key)]
-        return {category.title: items}
-
-    return [{"首页": "index.md"}] + [section(c) for c in sorted(tree.categories, key=category_sort_key)]
+    return bench_support.peer_nav(tree.categories, sorted_gen_categories, every_page)
 
 
 class _AnyTagLoader(yaml.SafeLoader):

@@ -162,21 +162,28 @@ def _sorted_categories(categories):
         return sorted(categories, key=lambda c: c.slug)
 
 
-def export_markdown(content, docs: Path) -> tuple[dict[str, str], list]:
-    """Plain Markdown of the same content: one page per question, one index.md per category.
+def write_peer_pages(categories, docs: Path, *, home_title: str, sort_categories, extras: bool = True) -> dict[str, str]:
+    """Plain Markdown of a content tree: one page per question, one index.md per category.
 
-    Returns (URL path of every question page -> id, Material nav listing the category pages).
-    Category index pages get URLs too; they map to no id (a result pointing there is a miss).
+    Serves faqkb's Content (bench_search) and gen_tree's GenTree (bench_build): both have
+    categories with path, title, description, children and entries, and entries with id, question,
+    answer and frequency. `extras` adds each question's aliases and tags to its page, so that
+    the peers' searches can match them too. Returns id -> page path.
     """
+    def walk(level):
+        for category in sort_categories(level):
+            yield category
+            yield from walk(category.children)
+
     pages: dict[str, str] = {}
-    for category in content.walk_categories():
+    for category in walk(categories):
         folder = "/".join(category.path)
-        children = {c.slug for c in category.children}
+        children = {c.path[-1] for c in category.children}
         for entry in category.entries:
             if entry.id in children or entry.id == "index":
                 raise BenchError(f"question id {entry.id} clashes with a folder of {folder}")
             pages[entry.id] = f"{folder}/{entry.id}.md"
-    questions = {e.id: e.question for e in content.entries}
+    questions = {entry.id: entry.question for category in walk(categories) for entry in category.entries}
 
     def convert_links(answer: str, page: str) -> str:
         def replace(match: re.Match) -> str:
@@ -193,17 +200,16 @@ def export_markdown(content, docs: Path) -> tuple[dict[str, str], list]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
 
-    tops = _sorted_categories(content.categories)
-    write("index.md", "\n".join(["# 帮助中心", "", "## 问题分类", ""]
-                                + [f"- [{c.title}]({c.slug}/index.md)" for c in tops]) + "\n")
-    for category in content.walk_categories():
+    write("index.md", "\n".join([f"# {home_title}", "", "## 问题分类", ""]
+                                + [f"- [{c.title}]({c.path[-1]}/index.md)" for c in sort_categories(categories)]) + "\n")
+    for category in walk(categories):
         folder = "/".join(category.path)
         lines = [f"# {category.title}", ""]
         if isinstance(category.description, str) and category.description:
             lines += [category.description, ""]
         if category.children:
-            lines += ["## 分类", ""] + [f"- [{c.title}]({c.slug}/index.md)"
-                                       for c in _sorted_categories(category.children)] + [""]
+            lines += ["## 分类", ""] + [f"- [{c.title}]({c.path[-1]}/index.md)"
+                                       for c in sort_categories(category.children)] + [""]
         entries = sorted(category.entries, key=lambda e: (-e.frequency, e.question))
         if entries:
             lines += ["## 常见问题", ""] + [f"- [{e.question}]({e.id}.md)" for e in entries]
@@ -211,19 +217,35 @@ def export_markdown(content, docs: Path) -> tuple[dict[str, str], list]:
         for entry in category.entries:
             page = pages[entry.id]
             body = [f"# {entry.question}", "", convert_links(str(entry.answer), page).rstrip(), ""]
-            if entry.aliases:
+            if extras and entry.aliases:
                 body += ["其他问法：" + "；".join(map(str, entry.aliases)), ""]
-            if entry.tags:
+            if extras and entry.tags:
                 body += ["标签：" + "、".join(map(str, entry.tags)), ""]
             write(page, "\n".join(body))
+    return pages
 
+
+def peer_nav(categories, sort_categories, every_page: bool) -> list:
+    """Material's nav for those pages: the category pages, and with every_page each question too."""
     def section(category):
-        return {category.title: [f"{'/'.join(category.path)}/index.md"]
-                + [section(c) for c in _sorted_categories(category.children)]}
+        folder = "/".join(category.path)
+        items: list = [f"{folder}/index.md"]
+        if every_page:
+            entries = sorted(category.entries, key=lambda e: (-e.frequency, e.question))
+            items += [{e.question: f"{folder}/{e.id}.md"} for e in entries]
+        items += [section(c) for c in sort_categories(category.children)]
+        return {category.title: items}
 
-    nav = [{"首页": "index.md"}] + [section(c) for c in tops]
+    return [{"首页": "index.md"}] + [section(c) for c in sort_categories(categories)]
+
+
+def export_markdown(content, docs: Path) -> tuple[dict[str, str], list]:
+    """faqkb's content as peer pages. Returns (URL path of every question page -> id, Material nav
+    listing the category pages). Category index pages get URLs too; they map to no id (a result
+    pointing there is a miss)."""
+    pages = write_peer_pages(content.categories, docs, home_title="帮助中心", sort_categories=_sorted_categories)
     urls = {"/" + posixpath.splitext(p)[0] + "/": i for i, p in pages.items()}
-    return urls, nav
+    return urls, peer_nav(content.categories, _sorted_categories, every_page=False)
 
 
 def write_material_config(path: Path, docs_dir: Path, site_dir: Path, nav: list, search: bool,
