@@ -20,3 +20,14 @@ def write(root: Path, files: dict[str, str]) -> None:
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+
+
+def repository_on_branch(repo: Path, main_files: dict[str, str], branch: str) -> Path:
+    """A new repository at repo whose main branch commits main_files, checked out on a new branch."""
+    repo.mkdir()
+    git(repo, "init", "-q")
+    write(repo, main_files)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Content on main")
+    git(repo, "checkout", "-q", "-b", branch)
+    return repo

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from gitrepo import git, write
+from gitrepo import git, repository_on_branch, write
 
 import faqkb.cli
 from faqkb.duplicates import THRESHOLD, find_duplicates
@@ -191,13 +191,7 @@ WARNING = (
 @pytest.fixture
 def pull_request(tmp_path, monkeypatch) -> Path:
     """A repository whose main branch holds a duplicate already, and a branch that adds a new one and a new question."""
-    repo = tmp_path / "shop-help"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write(repo, BASE)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Content")
-    git(repo, "checkout", "-q", "-b", "add-questions")
+    repo = repository_on_branch(tmp_path / "shop-help", BASE, "add-questions")
     write(repo, {"faq/payment/pay.yml": BASE["faq/payment/pay.yml"] + NEW_ENTRY
                  + entry_yaml("pay-invoice", "付款后可以开发票吗？", "可以。")})
     git(repo, "commit", "-q", "-am", "Add two questions")

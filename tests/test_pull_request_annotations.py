@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from gitrepo import git, write
+from gitrepo import git, repository_on_branch, write
 
 FAQKB = Path(sys.executable).parent / "faqkb"
 
@@ -136,13 +136,7 @@ def added_lines(repo: Path, base: str) -> dict[str, set[int]]:
 @pytest.fixture
 def pull_request(tmp_path) -> Path:
     """A repository whose main branch holds valid content, checked out on a branch with mistakes."""
-    repo = tmp_path / "shop-help"
-    repo.mkdir()
-    git(repo, "init", "-q")
-    write(repo, BASE)
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Valid content")
-    git(repo, "checkout", "-q", "-b", "edit-after-sales")
+    repo = repository_on_branch(tmp_path / "shop-help", BASE, "edit-after-sales")
     write(repo, CHANGES)
     git(repo, "commit", "-q", "-am", "Edit after-sales questions")
     return repo
