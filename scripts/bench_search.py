@@ -286,27 +286,28 @@ def run_material_ui(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
     return S.Run("material (UI)", ds.name, queries, ranked, seconds, errors=errors + page_errors)
 
 
-def run_material_worker(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
-    with S.Server(ds.material_site) as server:
+def run_peer_batch(browser, ds: Dataset, queries: list[S.Query], label: str, site: Path, batch_js: str,
+                   setup_js: str | None = None) -> S.Run:
+    """A peer's search driven in the page, all queries in batches; result URLs mapped to ids."""
+    with S.Server(site) as server:
         context, page, _, page_errors = open_page(browser, server.url)
-        page.evaluate(MATERIAL_WORKER_SETUP_JS)
+        if setup_js:
+            page.evaluate(setup_js)
         start = time.perf_counter()
-        raw = batched(page, MATERIAL_WORKER_BATCH_JS, [q.q for q in queries])
+        raw = batched(page, batch_js, [q.q for q in queries])
         seconds = time.perf_counter() - start
         context.close()
     ranked, errors, failed = split_errors(raw, lambda urls: peer_ids(ds, urls), queries)
-    return S.Run("material (worker)", ds.name, queries, ranked, seconds, errors=errors + page_errors, failed=failed)
+    return S.Run(label, ds.name, queries, ranked, seconds, errors=errors + page_errors, failed=failed)
+
+
+def run_material_worker(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
+    return run_peer_batch(browser, ds, queries, "material (worker)", ds.material_site, MATERIAL_WORKER_BATCH_JS,
+                          MATERIAL_WORKER_SETUP_JS)
 
 
 def run_pagefind(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
-    with S.Server(ds.pagefind_site) as server:
-        context, page, _, page_errors = open_page(browser, server.url)
-        start = time.perf_counter()
-        raw = batched(page, PAGEFIND_BATCH_JS, [q.q for q in queries])
-        seconds = time.perf_counter() - start
-        context.close()
-    ranked, errors, failed = split_errors(raw, lambda urls: peer_ids(ds, urls), queries)
-    return S.Run("pagefind", ds.name, queries, ranked, seconds, errors=errors + page_errors, failed=failed)
+    return run_peer_batch(browser, ds, queries, "pagefind", ds.pagefind_site, PAGEFIND_BATCH_JS)
 
 
 def compare(a: S.Run, b: S.Run) -> list[tuple[str, list, list]]:
