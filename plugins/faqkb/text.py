@@ -28,6 +28,8 @@ STOP_WORDS = tuple(sorted(set(
     "麻烦 您好 你好 咋办 咋样 怎么弄 怎么搞 应该 到底 嗯嗯 大概 那个啥 一下子 问一下 请教 的时候 这种 那种 "
     "有点 比较 非常 特别 真的".split()), key=lambda w: (-len(w), w)))
 STOP_SET = frozenset(STOP_WORDS)
+# Alternatives longest first: at each position the longest filler word wins, as in assets/search.js.
+_STOP_WORD = re.compile("|".join(map(re.escape, STOP_WORDS)))
 PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢")
 
 # Chinese numerals are turned into digits only before these units (七天 → 7天, 两年 → 2年),
@@ -89,11 +91,14 @@ def traditional_to_simplified() -> dict[str, str]:
     return mapping
 
 
+@functools.lru_cache(maxsize=1)
+def _simplified_table() -> dict[int, str]:
+    return {ord(source): target for source, target in traditional_to_simplified().items()}
+
+
 def normalize(text: str) -> str:
     """NFKC (full width → half width), lower case, Traditional → Simplified, 七天 → 7天."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    t2s = traditional_to_simplified()
-    text = "".join(t2s.get(ch, ch) for ch in text)
+    text = unicodedata.normalize("NFKC", text).lower().translate(_simplified_table())
     return _NUMERAL.sub(_replace_numeral, text)
 
 
@@ -144,18 +149,11 @@ def common_characters() -> str:
 def split_stop_words(run: str) -> list[tuple[str, int]]:
     """Split a Han run at multi-character filler words (longest match first); the pieces left, with offsets."""
     pieces: list[tuple[str, int]] = []
-    start = index = 0
-    longest = len(STOP_WORDS[0])
-    while index < len(run):
-        for size in range(min(longest, len(run) - index), 0, -1):
-            if run[index:index + size] in STOP_SET:
-                if index > start:
-                    pieces.append((run[start:index], start))
-                index += size
-                start = index
-                break
-        else:
-            index += 1
+    start = 0
+    for match in _STOP_WORD.finditer(run):
+        if match.start() > start:
+            pieces.append((run[start:match.start()], start))
+        start = match.end()
     if start < len(run):
         pieces.append((run[start:], start))
     return pieces
