@@ -139,20 +139,38 @@ def test_postings_past_the_scored_ones_list_every_question_with_the_term_at_one_
     assert long_lists > 100
 
 
-def test_an_entry_whose_words_are_all_common_is_found(write_tree):
-    """Each word of the query is in hundreds of shorter questions; only one entry has all three."""
+def common_words_tree(write_tree):
+    """Each of 花呗, 逾期, 额度 in 340 short questions (lists of several whoosh blocks; enough entries to
+    index in two parts); one entry has all three."""
     groups = {"花呗": "花呗问题", "逾期": "逾期问题", "额度": "额度问题"}
     entries = [{"id": f"{key}-{n}", "question": f"{text}{n}", "answer": "请联系客服。", "frequency": 0}
-               for key, text in zip(("huabei", "overdue", "limit"), groups.values()) for n in range(250)]
+               for key, text in zip(("huabei", "overdue", "limit"), groups.values()) for n in range(340)]
     entries.append({"id": "target", "question": "我的花呗之前逾期了一次，现在还清以后额度还能恢复到原来那么多吗",
                     "answer": "还清后一般会逐步恢复。", "frequency": 0})
     faq = write_tree({"help/_category.yml": "title: 帮助\n",
                       "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
     content, problems = check(faq)
     assert not [p for p in problems if p.is_error]
+    return content, list(groups)
+
+
+def test_an_entry_whose_words_are_all_common_is_found(write_tree):
+    content, words = common_words_tree(write_tree)
     data, pinyin = search_data(content)
-    assert all(len(data.terms[word]) > 250 for word in groups)
+    assert all(len(data.terms[word]) > 250 for word in words)
     assert [r.id for r in Searcher(data, pinyin).search("花呗逾期额度", limit=3)][0] == "target"
+
+
+def test_scores_read_by_whole_blocks_equal_whoosh_posting_by_posting_for_any_split(write_tree, monkeypatch):
+    import faqkb.index
+
+    content, _ = common_words_tree(write_tree)
+    fast, _ = search_data(content)
+    parallel, _ = search_data(content, processes=2)
+    monkeypatch.setattr(faqkb.index, "_frequencies", lambda matcher: matcher.items_as("weight"))
+    reference, _ = search_data(content)
+    assert fast.terms == reference.terms
+    assert parallel.terms == reference.terms
 
 
 def test_scattered_single_characters_are_not_an_answer(sample):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import fields, formats, scoring
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.filedb.filestore import RamStorage
 from whoosh.system import pack_uint
 
@@ -181,7 +182,7 @@ class _Part:
         # whoosh spills large postings runs to <tmp>/<indexname>.tmp; a per-process name keeps two
         # concurrent builds from deleting each other's runs, and a generous limit avoids the spill.
         self.index = RamStorage().create_index(_schema(), indexname=f"faqkb{os.getpid()}")
-        writer = self.index.writer(limitmb=1024)
+        writer = self.index.writer(limitmb=1024, codec=_Codec())
         for number, fields_ in documents:
             writer.add_document(number=number, **fields_)
         writer.commit()
@@ -224,7 +225,7 @@ class _Part:
                     term = raw.decode("utf-8")
                     table = scores.setdefault(term, {})
                     holders = listed.setdefault(term, set()) if name in LISTED_FIELDS else None
-                    for docnum, tf in reader.postings(name, raw).items_as("weight"):
+                    for docnum, tf in _frequencies(reader.postings(name, raw)):
                         number = numbers[docnum]
                         value = idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * norms[docnum])
                         table[number] = table.get(number, 0.0) + weight * value
@@ -237,6 +238,19 @@ class _Part:
             scored = [(number, round(value * self.boosts[number] * SCORE_SCALE)) for number, value in table.items()]
             result[term] = _scored([item for item in scored if item[1] > 0], listed.get(term, set()))
         return result
+
+
+def _frequencies(matcher) -> Iterable[tuple[int, float]]:
+    """(docnum, term frequency) of a whole postings list. Reads whole blocks through the pinned
+    whoosh's block internals: its posting-by-posting iteration cost seconds on large sites."""
+    if not isinstance(matcher, W3LeafMatcher):  # short lists are stored inline, in a ListMatcher
+        yield from matcher.items_as("weight")
+        return
+    while matcher.is_active():
+        matcher._read_ids()
+        matcher._read_weights()
+        yield from zip(matcher._ids, matcher._weights)
+        matcher._next_block()
 
 
 def _in_processes(parts, make_part) -> list[dict[str, "_Scored"]]:
@@ -305,6 +319,16 @@ class _CountedText(fields.FieldType):
     def index(self, value, **kwargs):
         for term, count in value.items():
             yield term.encode("utf-8"), count, float(count), pack_uint(count)
+
+
+class _Codec(W3Codec):
+    """whoosh's codec, minus what only whoosh's own scorers read (faqkb scores the lists itself):
+    per-block length bounds (a field-length lookup per posting) and compression."""
+
+    length_stats = False
+
+    def __init__(self):
+        super().__init__(compression=0)
 
 
 def _schema() -> fields.Schema:
