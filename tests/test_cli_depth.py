@@ -21,15 +21,22 @@ def deep_shop(write_tree, tmp_path, monkeypatch):
     return tmp_path
 
 
+NEW_ENTRY = ["new", "--category", "a/b/c/d", "--question", "退款到信用卡要几天？", "--answer", "一般 3-15 个工作日。"]
+
+
 @pytest.mark.parametrize("command", [["search", "退款到银行卡"], ["stats"], ["duplicates"], ["fmt", "--check"],
-                                     ["validate"]])
+                                     ["validate"], NEW_ENTRY],
+                         ids=lambda command: command[0])
 def test_a_site_that_allows_five_levels_is_checked_with_five(deep_shop, capsys, command):
     (deep_shop / "mkdocs.yml").write_text(FIVE_LEVELS, encoding="utf-8")
     assert main(command) == 0
     captured = capsys.readouterr()
     assert "层" not in captured.err, captured.err
+    bank = (deep_shop / "faq/a/b/c/d/bank.yml").read_text(encoding="utf-8")
     if command[0] == "search":
         assert "bank-refund" in captured.out
+    if command[0] == "new":
+        assert "退款到信用卡要几天？" in bank
 
 
 @pytest.mark.parametrize("command", [["search", "退款到银行卡"], ["stats"], ["validate"]])
