@@ -75,17 +75,28 @@ class Serve:
                 os.killpg(self.process.pid, signal.SIGKILL)
 
 
-@pytest.fixture
-def serve(tmp_path):
+def copy_project(tmp_path) -> Path:
     project = tmp_path / "project"
     project.mkdir()
     shutil.copy(ROOT / "mkdocs.yml", project)
     shutil.copytree(ROOT / "faq", project / "faq")
+    return project
+
+
+@pytest.fixture
+def serve(tmp_path):
+    project = copy_project(tmp_path)
     server = Serve(project)
     server.project = project
     server.wait_for(lambda: server.get(f"/q/{ENTRY_ID}/"), what="the first build")
     yield server
     server.stop()
+
+
+def problem_list(page: str | None) -> str:
+    """The preview's list of content problems at the top of a page ("" when there is none)."""
+    match = re.search(r'<div class="faqkb-problems".*?</div>', page or "", re.S)
+    return match.group(0) if match else ""
 
 
 def _save(path: Path, text: str) -> None:
@@ -129,6 +140,31 @@ def test_a_yaml_mistake_is_reported_and_the_last_good_site_stays_served(serve):
     assert page is not None, "the preview stopped answering after a content error"
     assert "退款多久能到账" in page
     assert not any("Traceback" in line for line in serve.lines), "\n".join(serve.lines)
+    # The writer looks at the browser, not the terminal: every page lists the mistake on top.
+    for path_ in (f"/q/{ENTRY_ID}/", "/"):
+        notice = serve.wait_for(lambda: problem_list(serve.get(path_)), what=f"the problem list on {path_}")
+        assert f"{ENTRY_FILE.as_posix()}:1:" in notice and "FAQ001" in notice and "上一次没有错误的内容" in notice
 
     _save(path, source.replace("  answer: |\n", "  answer: |\n    预览标记乙。\n\n", 1))
     serve.wait_for(lambda: "预览标记乙" in (serve.get(f"/q/{ENTRY_ID}/") or ""), what="the fixed content")
+    assert not problem_list(serve.get(f"/q/{ENTRY_ID}/")) and not problem_list(serve.get("/"))
+
+
+def test_a_preview_started_on_broken_content_lists_the_problems_safely_and_recovers(tmp_path):
+    project = copy_project(tmp_path)
+    path = project / ENTRY_FILE
+    source = path.read_text(encoding="utf-8")
+    payload = "<img src=x onerror=alert(1)>"
+    _save(path, source.replace(f"- id: {ENTRY_ID}\n", f'- id: {ENTRY_ID}\n  "{payload}": 1\n', 1))
+    server = Serve(project)
+    try:
+        notice = server.wait_for(lambda: problem_list(server.get("/")), what="the problem list")
+        assert f"{ENTRY_FILE.as_posix()}:2:" in notice and "FAQ103" in notice
+        assert "&lt;img src=x onerror=alert(1)&gt;" in notice and payload not in notice
+        assert server.get(f"/q/{ENTRY_ID}/") is None  # nothing but the list until the content is fixed
+        _save(path, source)
+        server.wait_for(lambda: server.get(f"/q/{ENTRY_ID}/"), what="the site after the fix")
+        assert not problem_list(server.get("/"))
+        assert not any("Traceback" in line for line in server.lines), "\n".join(server.lines)
+    finally:
+        server.stop()

@@ -19,8 +19,8 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import pipeline
-from .problems import format_problems, summary
-from .model import QUESTION_DIR
+from .model import QUESTION_DIR, Content
+from .problems import format_problems, preview_notice, summary
 from .render import SLOT_ID, Contact, QuestionLayout, RenderOptions, slot_page
 
 log = get_plugin_logger(__name__)
@@ -91,14 +91,20 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         preview = self.command == "serve"
         if any(p.is_error for p in problems) or (config.strict and warnings):
             report = format_problems(problems) + "\n" + summary(problems)
-            if not (preview and self.last_good):
-                where = "预览没有启动" if preview else "站点没有生成（上一次生成的 site/ 保持不变）"
-                raise PluginError(f"FAQ 内容有问题，{where}：\n{report}")
-            # A half-typed edit must not stop the preview: show the last good content meanwhile.
-            log.error(f"FAQ 内容有问题，预览仍显示上一次没有错误的内容。改好后会自动更新：\n{report}")
-            self.build, self.search_key = self.last_good
+            if not preview:
+                raise PluginError(f"FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n{report}")
+            # A half-typed edit must not stop the preview: it shows the last good content (or, before
+            # there is any, an empty help site) with the problems listed above every page.
+            config.extra["faqkb_problems"] = preview_notice(problems, showing_last_good=bool(self.last_good))
+            if self.last_good:
+                log.error(f"FAQ 内容有问题，预览仍显示上一次没有错误的内容。改好后会自动更新：\n{report}")
+                self.build, self.search_key = self.last_good
+            else:
+                log.error(f"FAQ 内容有问题，预览先只列出这些问题。改好后会自动更新：\n{report}")
+                self.build, self.search_key = pipeline.render(Content(content.root), [], options), ""
             self.search = None
         else:
+            config.extra.pop("faqkb_problems", None)
             for problem in warnings:
                 log.warning(problem.as_text())
             self.search_key = pipeline.search_directory(content)
@@ -117,7 +123,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             self.build = pipeline.render(content, problems, options, self.answer_cache)
             self.last_good = (self.build, self.search_key)
         # The preview's pages point at a fixed folder, so that an edit changes only its own pages.
-        self.search_directory = PREVIEW_SEARCH if preview else self.search_key
+        self.search_directory = (PREVIEW_SEARCH if self.search_key else "") if preview else self.search_key
         build = self.build
         self.questions = [page for page in build.pages if page.kind == "question"]
         self.layout = None

@@ -118,6 +118,20 @@ def format_problems(problems: Iterable[Problem], fmt: str = "text") -> str:
     return "\n".join(p.as_text() for p in ordered)
 
 
+def preview_notice(problems: Iterable[Problem], showing_last_good: bool, limit: int = 20) -> dict:
+    """What the live preview shows above every page while the content has errors (plain text: the
+    template escapes it). The first `limit` problems, errors first, in reading order."""
+    ordered = sorted(sort_problems(problems), key=lambda p: not p.is_error)
+    return {
+        "summary": summary(ordered),
+        "problems": [{"where": f"{p.file}:{p.line}:{p.column}", "level": "错误" if p.is_error else "警告",
+                      "code": p.code, "field": p.field, "message": p.message, "hint": p.hint}
+                     for p in ordered[:limit]],
+        "more": max(0, len(ordered) - limit),
+        "showing_last_good": showing_last_good,
+    }
+
+
 def summary(problems: Iterable[Problem]) -> str:
     problems = list(problems)
     errors = sum(p.is_error for p in problems)
