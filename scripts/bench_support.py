@@ -51,22 +51,22 @@ class Query:
     kind: str
 
 
-def read_own_queries(path: Path) -> list[Query]:
+def read_queries(path: Path, expected_key: str, default_kind: str) -> list[Query]:
+    """One query per JSON line: the text in "q", the expected entry ids under `expected_key`."""
     out = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            out.append(Query(row["q"], list(row.get("expected") or []), row.get("kind", "?")))
+            out.append(Query(row["q"], list(row.get(expected_key) or []), row.get("kind", default_kind)))
     return out
+
+
+def read_own_queries(path: Path) -> list[Query]:
+    return read_queries(path, "expected", "?")
 
 
 def read_afqmc_queries(path: Path) -> list[Query]:
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            row = json.loads(line)
-            out.append(Query(row["q"], list(row.get("relevant") or []), row.get("kind", "afqmc")))
-    return out
+    return read_queries(path, "relevant", "afqmc")
 
 
 # ------------------------------------------------------------------------------------------------
