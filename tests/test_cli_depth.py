@@ -44,3 +44,15 @@ def test_without_the_setting_four_levels_is_the_limit(deep_shop, capsys, command
     assert main(command) == 1
     captured = capsys.readouterr()
     assert "最多 4 层" in captured.out + captured.err
+
+
+@pytest.mark.parametrize("command, message", [
+    (["search", "退款", "-n", "abc"], "“abc”不是大于等于 1 的整数"),
+    (["validate", "--max-depth", "0"], "“0”不是大于等于 1 的整数"),
+    (NEW_ENTRY + ["--frequency", "²"], "“²”不是大于等于 0 的整数"),
+], ids=lambda value: value[0] if isinstance(value, list) else "")
+def test_a_bad_number_on_the_command_line_is_refused_in_chinese(deep_shop, capsys, command, message):
+    with pytest.raises(SystemExit) as stop:
+        main(command)
+    assert stop.value.code == 2
+    assert message in capsys.readouterr().err

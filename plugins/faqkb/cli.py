@@ -40,6 +40,18 @@ def plugin_settings(config_file: Path) -> dict:
     return {}
 
 
+def whole_number(minimum: int = 0):
+    """An argparse type: a whole number of at least `minimum`, with the error in Chinese."""
+
+    def parse(text: str) -> int:
+        value = int(text) if text.strip().isdecimal() else -1
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"“{text}”不是大于等于 {minimum} 的整数")
+        return value
+
+    return parse
+
+
 def project_max_depth(config_file: Path | str = "mkdocs.yml") -> int:
     """How many levels the site allows: the faqkb plugin's max_depth in mkdocs.yml, else 4.
 
@@ -96,13 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "github", "json"], default="text",
                        help="text：给人看；github：GitHub Actions 注释；json：给程序用")
     check.add_argument("--strict", action="store_true", help="有警告也算失败")
-    check.add_argument("--max-depth", type=int, default=None, help="最多几层（默认读取 mkdocs.yml，否则 4）")
+    check.add_argument("--max-depth", type=whole_number(1), default=None, help="最多几层（默认读取 mkdocs.yml，否则 4）")
     check.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml 的位置")
     check.set_defaults(run=_validate)
 
     find = commands.add_parser("search", help="像顾客一样搜索，看看会得到哪些问题")
     find.add_argument("query", help="搜索内容，例如 “退款多久到账”")
-    find.add_argument("-n", "--limit", type=int, default=10, help="最多显示几条（默认 10）")
+    find.add_argument("-n", "--limit", type=whole_number(1), default=10, help="最多显示几条（默认 10）")
     find.add_argument("--json", action="store_true", help="输出 JSON")
     find.add_argument("--content", default="faq", help="内容目录（默认 faq）")
     find.set_defaults(run=_search)

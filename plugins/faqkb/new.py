@@ -22,7 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from . import fmt, pipeline, yamledit
-from .cli import project_max_depth
+from .cli import project_max_depth, whole_number
 from .frequency import question_key
 from .load import YAML_SUFFIXES, is_kebab
 from .model import Category, Content
@@ -47,19 +47,12 @@ def register(subparsers) -> None:
     answer = parser.add_mutually_exclusive_group()
     answer.add_argument("--answer-file", help="从这个文件读取答案（Markdown，UTF-8）；写 - 表示从标准输入读取")
     answer.add_argument("--answer", help="答案（Markdown）")
-    parser.add_argument("--frequency", type=_count, default=0, help="被问次数（默认 0，每周导入会更新）")
+    parser.add_argument("--frequency", type=whole_number(), default=0, help="被问次数（默认 0，每周导入会更新）")
     parser.add_argument("--alias", action="append", default=[], help="别的问法；有几个就写几次 --alias")
     parser.add_argument("--tag", action="append", default=[], help="标签；有几个就写几次 --tag")
     parser.add_argument("--id", help="问题的 id（默认根据问题的拼音生成）")
     parser.add_argument("--file", help="写进分类里的哪个文件，例如 refunds.yml（默认：分类里唯一的条目文件）")
     parser.set_defaults(run=_run)
-
-
-def _count(text: str) -> int:
-    value = int(text) if text.strip().isdigit() else -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"“{text}”不是大于等于 0 的整数")
-    return value
 
 
 def _run(args: argparse.Namespace) -> int:

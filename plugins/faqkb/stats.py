@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import pipeline
-from .cli import project_max_depth
+from .cli import project_max_depth, whole_number
 from .link import Links, link
 from .model import Category, Content, Entry
 from .problems import format_problems
@@ -213,21 +213,14 @@ def register(subparsers) -> None:
         "stats", help="统计：各分类和各层级的问题数、很久没更新的答案、没有链接的问题、被问最多和最少的问题",
         description="只读取内容，不修改任何文件。内容有错误时列出错误并返回 1，否则返回 0。")
     parser.add_argument("path", nargs="?", default="faq", help="内容目录（默认 faq）")
-    parser.add_argument("--max-age", type=_count, default=DEFAULT_MAX_AGE, metavar="DAYS",
+    parser.add_argument("--max-age", type=whole_number(), default=DEFAULT_MAX_AGE, metavar="DAYS",
                         help=f"updated 距今超过这么多天的答案算“很久没更新”（默认 {DEFAULT_MAX_AGE}）")
     parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
                         help="按这一天统计（默认今天；写固定日期可以让结果不随日期变化）")
-    parser.add_argument("-n", "--top", type=_count, default=DEFAULT_TOP, metavar="N",
+    parser.add_argument("-n", "--top", type=whole_number(), default=DEFAULT_TOP, metavar="N",
                         help=f"被问最多、最少的问题各列几个（默认 {DEFAULT_TOP}）")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="text：给人看；json：给程序用")
     parser.set_defaults(run=_run)
-
-
-def _count(text: str) -> int:
-    value = int(text) if text.strip().isdecimal() else -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"“{text}”不是大于等于 0 的整数")
-    return value
 
 
 def _date(text: str) -> dt.date:
