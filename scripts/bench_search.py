@@ -548,6 +548,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
+    if args.workdir:
+        args.workdir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="faqkb-bench-search-", dir=args.workdir))
     report: dict = {"targets": TARGETS, "quality": {}, "agreement": {}, "bytes": {}, "latency": {}, "builds": {},
                     "errors": []}
