@@ -270,6 +270,9 @@ def test_good_build_writes_the_whole_site(built):
     [meta] = list((site / "search").glob("*/meta.json"))
     assert json.loads(meta.read_text(encoding="utf-8"))["docs"] == len(ids)
     assert not [name for name in STAGING if (built.project / name).exists()]
+    # Material's announcement bar belongs to the preview's problem list: a good site has none.
+    for page in (site / "index.html", site / "q" / ids[0] / "index.html"):
+        assert "md-banner" not in page.read_text(encoding="utf-8"), page
 
 
 @pytest.mark.parametrize("strict", [True, False], ids=["strict", "plain"])
