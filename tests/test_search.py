@@ -180,3 +180,23 @@ def test_scattered_single_characters_are_not_an_answer(sample):
 
 def test_a_term_lives_in_the_shard_of_its_first_character():
     assert term_key("退款") == "c退" and term_key("tuikuan") == "atu" and term_key("7") == "a7"
+
+
+def test_a_shop_word_jieba_does_not_know_is_taught_by_a_tag(write_tree):
+    """借呗 is not in jieba's dictionary, and 呗 alone is a particle: untaught, only 借 is left."""
+
+    def index(tags: list[str]):
+        entries = [{"id": "jiebei-repay", "question": "蚂蚁借呗怎么提前还款？", "answer": "在借呗页面点“还款”。",
+                    "frequency": 0, "tags": tags},
+                   {"id": "loan-record", "question": "借款记录在哪里看？", "answer": "在账单页面。", "frequency": 0}]
+        faq = write_tree({"help/_category.yml": "title: 帮助\n",
+                          "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
+        content, problems = check(faq)
+        assert not [p for p in problems if p.is_error]
+        return search_data(content)
+
+    untaught, _ = index(["还款"])
+    assert "借呗" not in untaught.terms
+    taught, pinyin = index(["还款", "借呗"])
+    assert "借呗" in taught.terms and "jiebei" in taught.terms
+    assert [r.id for r in Searcher(taught, pinyin).search("借呗")][0] == "jiebei-repay"
