@@ -98,9 +98,10 @@ class SearchJob:
     def __init__(self, content: Content, processes: int | None = None, write_to: Path | None = None):
         # Forked, the worker starts with the content in memory instead of receiving it pickled.
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        # By default the worker splits the indexing over the cores: on large sites the index takes
-        # longer than the pages, whose rendering keeps this process busy only at the start.
-        processes = processes or min(os.cpu_count() or 1, 4)
+        # By default the worker splits the indexing over every core but one: this process renders
+        # the answers and writes the question pages meanwhile, and since the index got cheaper
+        # that is the longer path (on 2 cores, a second index process only slowed the pages down).
+        processes = processes or min(max(1, (os.cpu_count() or 1) - 1), 4)
         self.directory = search_directory(content)
         self._results, sender = context.Pipe(duplex=False)
         self._process = context.Process(target=_search_worker, args=(sender, content, processes, write_to),
