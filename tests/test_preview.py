@@ -162,6 +162,7 @@ def test_a_preview_started_on_broken_content_lists_the_problems_safely_and_recov
         assert f"{ENTRY_FILE.as_posix()}:2:" in notice and "FAQ103" in notice
         assert "&lt;img src=x onerror=alert(1)&gt;" in notice and payload not in notice
         assert server.get(f"/q/{ENTRY_ID}/") is None  # nothing but the list until the content is fixed
+        assert "热门问题" not in server.get("/") and "问题分类" not in server.get("/")  # no empty headings
         _save(path, source)
         server.wait_for(lambda: server.get(f"/q/{ENTRY_ID}/"), what="the site after the fix")
         assert not problem_list(server.get("/"))

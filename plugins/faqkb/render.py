@@ -251,9 +251,13 @@ class Renderer:
             f'<input type="search" name="q" aria-label="搜索问题" placeholder="{html.escape(options.search_placeholder)}"'
             ' autocomplete="off" enterkeyhint="search">'
             '<button type="submit">搜索</button></form></section>',
-            '<h2 id="hot">热门问题</h2>\n' + self._question_list(uri, hot, excerpts=False, numbered=True),
-            '<h2 id="categories">问题分类</h2>\n' + self._tiles(uri, sorted_categories(self.content.categories)),
         ]
+        # Both are empty only in the preview of content broken from the start (nothing loaded yet).
+        if hot:
+            parts.append('<h2 id="hot">热门问题</h2>\n' + self._question_list(uri, hot, excerpts=False, numbered=True))
+        if self.content.categories:
+            parts.append('<h2 id="categories">问题分类</h2>\n'
+                         + self._tiles(uri, sorted_categories(self.content.categories)))
         return Page(uri, "首页", "\n\n".join(parts) + "\n", "home")
 
     def search_page(self) -> Page:
