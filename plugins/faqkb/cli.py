@@ -61,6 +61,11 @@ def project_max_depth(config_file: Path | str = "mkdocs.yml") -> int:
     return depth if isinstance(depth, int) and not isinstance(depth, bool) and depth > 0 else 4
 
 
+def check_project(content_dir: Path | str):
+    """pipeline.check as the commands run it: paths shown from the working folder, the site's depth."""
+    return pipeline.check(content_dir, display_base=Path.cwd(), max_depth=project_max_depth())
+
+
 def _validate(args: argparse.Namespace) -> int:
     max_depth = args.max_depth or project_max_depth(args.config)
     from .plugin import material_icon_svg
@@ -80,7 +85,7 @@ def _search(args: argparse.Namespace) -> int:
 
     from .search import Searcher
 
-    content, problems = pipeline.check(args.content, display_base=Path.cwd(), max_depth=project_max_depth())
+    content, problems = check_project(args.content)
     if any(p.is_error for p in problems):
         print(format_problems([p for p in problems if p.is_error]), file=sys.stderr)
         print("内容有错误，请先修正（faqkb validate）。", file=sys.stderr)

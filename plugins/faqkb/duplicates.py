@@ -38,8 +38,7 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from . import pipeline
-from .cli import project_max_depth
+from .cli import check_project
 from .load import load_content
 from .model import Content, Entry
 from .problems import github_data, github_property, format_problems
@@ -372,7 +371,7 @@ def _threshold(text: str) -> float:
 
 def _run(args: argparse.Namespace) -> int:
     root = Path(args.path)
-    content, problems = pipeline.check(root, display_base=Path.cwd(), max_depth=project_max_depth())
+    content, problems = check_project(root)
     errors = [p for p in problems if p.is_error]
     if errors:
         print(format_problems(errors), file=sys.stderr)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ruamel.yaml.error import YAMLError
 
-from . import pipeline, yamledit
-from .cli import project_max_depth
+from . import yamledit
+from .cli import check_project
 from .model import CATEGORY_FILE, Content, Entry
 from .problems import Problem, sort_problems
 
@@ -78,7 +78,7 @@ def _run(args: argparse.Namespace) -> int:
     if not target.exists():
         print(f"找不到 {args.path}。请给出内容目录（例如 faq）、分类目录或条目文件。", file=sys.stderr)
         return 1
-    content, problems = pipeline.check(content_root(target), display_base=Path.cwd(), max_depth=project_max_depth())
+    content, problems = check_project(content_root(target))
     blocked = blocking_problems(problems)
     wanted = target.resolve()
     files = [file for category in content.walk_categories() for file in category.entry_files

@@ -18,8 +18,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fmt, pipeline, yamledit
-from .cli import project_max_depth
+from . import fmt, yamledit
+from .cli import check_project
 from .model import Content, Entry
 from .text import normalize
 
@@ -181,7 +181,7 @@ def _import(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"找不到内容目录 {args.path}。", file=sys.stderr)
         return 1
-    content, problems = pipeline.check(root, display_base=Path.cwd(), max_depth=project_max_depth())
+    content, problems = check_project(root)
     blocked = fmt.blocking_problems(problems)
     matches, unmatched = match_rows(content, rows)
     changes = [match for match in matches if match.count != match.entry.frequency]

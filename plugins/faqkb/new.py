@@ -21,8 +21,8 @@ from pypinyin import lazy_pinyin
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
-from . import fmt, pipeline, yamledit
-from .cli import project_max_depth, whole_number
+from . import fmt, yamledit
+from .cli import check_project, whole_number
 from .frequency import question_key
 from .load import YAML_SUFFIXES, is_kebab
 from .model import Category, Content
@@ -77,7 +77,7 @@ def _add(args: argparse.Namespace) -> int:
     if missing and not interactive:
         raise Stop(f"缺少 {'、'.join(missing)}。现在不是在终端里运行，无法逐项询问，请用参数给出，例如：\n  {EXAMPLE}")
 
-    content, problems = pipeline.check(root, display_base=Path.cwd(), max_depth=project_max_depth())
+    content, problems = check_project(root)
     question = " ".join((args.question or _ask("问题：")).split())
     if not question:
         raise Stop("问题是空的，没有添加。")
@@ -114,7 +114,7 @@ def _add(args: argparse.Namespace) -> int:
     yamledit.write(path, text)
 
     print(f"已添加问题“{question}”（id：{entry_id}）到 {file}，是其中第 {position + 1} 个。")
-    _, problems = pipeline.check(root, display_base=Path.cwd(), max_depth=project_max_depth())
+    _, problems = check_project(root)
     own = [problem for problem in problems if problem.file == file]
     if own:
         print(format_problems(own))

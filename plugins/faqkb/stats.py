@@ -14,10 +14,8 @@ import json
 import sys
 import unicodedata
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
-from . import pipeline
-from .cli import project_max_depth, whole_number
+from .cli import check_project, whole_number
 from .link import Links, link
 from .model import Category, Content, Entry
 from .problems import format_problems
@@ -231,7 +229,7 @@ def _date(text: str) -> dt.date:
 
 
 def _run(args: argparse.Namespace) -> int:
-    content, problems = pipeline.check(args.path, display_base=Path.cwd(), max_depth=project_max_depth())
+    content, problems = check_project(args.path)
     errors = [problem for problem in problems if problem.is_error]
     if errors:
         print(format_problems(errors), file=sys.stderr)
