@@ -29,8 +29,6 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return status, out, err
 
 
-
-
 def entry_yaml(entry_id: str, question: str, answer: str = "请看订单详情页。", frequency: int = 0) -> str:
     return f"- id: {entry_id}\n  question: {question}\n  answer: {answer}\n  frequency: {frequency}\n"
 

@@ -112,8 +112,6 @@ ANNOTATION = re.compile(r"^::(?P<kind>error|warning) file=(?P<file>[^,]+),line=(
                         r"title=(?P<code>FAQ\d{3}) [^:]*::.+$")
 
 
-
-
 def validate(repo: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(FAQKB), "validate", "--format", "github", "faq"], cwd=repo,
                           capture_output=True, text=True, encoding="utf-8")

@@ -139,6 +139,15 @@ def test_postings_past_the_scored_ones_list_every_question_with_the_term_at_one_
     assert long_lists > 100
 
 
+def help_content(write_tree, entries: list[dict]):
+    """Checked content of one category, 帮助, holding `entries`."""
+    faq = write_tree({"help/_category.yml": "title: 帮助\n",
+                      "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
+    content, problems = check(faq)
+    assert not [p for p in problems if p.is_error]
+    return content
+
+
 def common_words_tree(write_tree):
     """Each of 花呗, 逾期, 额度 in 340 short questions (lists of several whoosh blocks; enough entries to
     index in two parts); one entry has all three."""
@@ -147,11 +156,7 @@ def common_words_tree(write_tree):
                for key, text in zip(("huabei", "overdue", "limit"), groups.values()) for n in range(340)]
     entries.append({"id": "target", "question": "我的花呗之前逾期了一次，现在还清以后额度还能恢复到原来那么多吗",
                     "answer": "还清后一般会逐步恢复。", "frequency": 0})
-    faq = write_tree({"help/_category.yml": "title: 帮助\n",
-                      "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
-    content, problems = check(faq)
-    assert not [p for p in problems if p.is_error]
-    return content, list(groups)
+    return help_content(write_tree, entries), list(groups)
 
 
 def test_an_entry_whose_words_are_all_common_is_found(write_tree):
@@ -189,11 +194,7 @@ def test_a_shop_word_jieba_does_not_know_is_taught_by_a_tag(write_tree):
         entries = [{"id": "jiebei-repay", "question": "蚂蚁借呗怎么提前还款？", "answer": "在借呗页面点“还款”。",
                     "frequency": 0, "tags": tags},
                    {"id": "loan-record", "question": "借款记录在哪里看？", "answer": "在账单页面。", "frequency": 0}]
-        faq = write_tree({"help/_category.yml": "title: 帮助\n",
-                          "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
-        content, problems = check(faq)
-        assert not [p for p in problems if p.is_error]
-        return search_data(content)
+        return search_data(help_content(write_tree, entries))
 
     untaught, _ = index(["还款"])
     assert "借呗" not in untaught.terms
