@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from faqkb.export import decode_postings, encode_postings, export_search
-from faqkb.index import SearchData
+from faqkb import search
+from faqkb.export import FORMAT_VERSION, decode_postings, encode_postings, export_search
+from faqkb.index import Doc, SearchData
 from faqkb.load import load_content
 from faqkb.pipeline import check, search_data
 from faqkb.search import Searcher, term_key
@@ -80,12 +81,12 @@ def test_exported_index_reloads_and_searches_the_same(sample):
     content, data, pinyin, searcher = sample
     files = export_search(data, pinyin)
     meta = json.loads(files["meta.json"])
-    assert meta["v"] == 3 and meta["docs"] == len(content.entries)
+    assert meta["v"] == FORMAT_VERSION and meta["docs"] == len(content.entries)
     lexicon, terms = set(), {}
     for path, raw in files.items():
         folder = path.split("/")[0]
         if folder in ("lexicon", "postings", "chars", "docs"):
-            assert json.loads(raw)["v"] == 3
+            assert json.loads(raw)["v"] == FORMAT_VERSION
         if folder == "lexicon":
             for key, listed in json.loads(raw)["t"].items():
                 assert all(term_key(term) == key for term in listed)
@@ -99,7 +100,11 @@ def test_exported_index_reloads_and_searches_the_same(sample):
     docs = [d for n in range(len(content.entries) // meta["docChunk"] + 1)
             for d in json.loads(files.get(f"docs/{n}.json", b'{"d": []}'))["d"]]
     assert [d[0] for d in docs] == [d.id for d in data.docs]
-    reloaded = Searcher(SearchData(data.docs, meta["categories"], terms), pinyin)
+    bits = meta["intentBits"]
+    reloaded_docs = [Doc(doc_id, question, category, 0, packed >> bits, packed & (1 << bits) - 1)
+                     for (doc_id, question, category), packed in zip(docs, meta["questions"])]
+    reloaded = Searcher(SearchData(reloaded_docs, meta["categories"], terms, intent_scores=meta["intentScores"]),
+                        pinyin)
     for query in [q["q"] for q in QUERIES[:60]]:
         assert [(r.id, r.score) for r in reloaded.search(query)] == [(r.id, r.score) for r in searcher.search(query)]
 
@@ -201,3 +206,25 @@ def test_a_shop_word_jieba_does_not_know_is_taught_by_a_tag(write_tree):
     taught, pinyin = index(["还款", "借呗"])
     assert "借呗" in taught.terms and "jiebei" in taught.terms
     assert [r.id for r in Searcher(taught, pinyin).search("借呗")][0] == "jiebei-repay"
+
+
+def test_among_questions_with_the_same_words_the_one_asking_what_the_query_asks_comes_first(write_tree):
+    """为什么 and 怎么 are filler to the matching, but "why" and "how" questions are different questions."""
+    content = help_content(write_tree, [
+        {"id": "why", "question": "为什么要开发票？", "answer": "报销需要。", "frequency": 50},
+        {"id": "how", "question": "怎样开发票？", "answer": "在订单详情页申请。", "frequency": 1},
+        {"id": "when", "question": "开发票要多久？", "answer": "一般一天内。", "frequency": 1},
+    ])
+    searcher = Searcher(*search_data(content))
+    assert top(searcher, "如何开发票") == ["how"]
+    assert top(searcher, "开发票为啥") == ["why"]
+    assert top(searcher, "开发票什么时候好") == ["when"]
+
+
+def test_among_questions_containing_the_query_the_one_saying_no_more_comes_first(write_tree):
+    """Both hold every word of the query; the much-asked one also asks about five other things."""
+    content = help_content(write_tree, [
+        {"id": "long", "question": "优惠券能退回吗？满减红包津贴运费券呢？", "answer": "会退回。", "frequency": 1000},
+        {"id": "short", "question": "优惠券能退回吗？", "answer": "未过期的会退回。", "frequency": 0},
+    ])
+    assert top(Searcher(*search_data(content)), "优惠券退回", 2) == ["short", "long"]

@@ -12,15 +12,18 @@ import math
 
 from .index import INDEX_VERSION, SearchData
 from .search import CONSTANTS, term_key
-from .text import NUMERAL_UNITS, PARTICLES, STOP_WORDS, traditional_to_simplified
+from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTICLES, STOP_WORDS, \
+    traditional_to_simplified
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 DOC_CHUNK = 4
 # Raw JSON per file, before gzip. Small files, because a query fetches one per character and one
 # per matched term and pays for whatever else hashed into the same file.
 LEXICON_BYTES = 300
 POSTINGS_BYTES = 1000
 CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
+INTENT_BITS = 7
+assert len(INTENT_KINDS) <= INTENT_BITS
 
 
 def fnv1a(text: str) -> int:
@@ -141,6 +144,11 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "postings": postings_files,
         "chars": char_files,
         "categories": data.categories,
+        # per entry, what ranking needs of its question: characters << INTENT_BITS | intents
+        "questions": [d.characters << INTENT_BITS | d.intents for d in data.docs],
+        "intents": [[word, INTENT_KINDS.index(INTENT_WORDS[word])] for word in INTENT_ORDER],
+        "intentScores": data.intent_scores,
+        "intentBits": INTENT_BITS,
         "stop": list(STOP_WORDS),
         "particles": "".join(sorted(PARTICLES)),
         "units": list(NUMERAL_UNITS),

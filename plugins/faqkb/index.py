@@ -21,9 +21,9 @@ from whoosh.system import pack_uint
 
 from .model import Category, Content, Entry
 from .render import by_frequency, sorted_categories
-from .text import Segmenter, synonym_table
+from .text import INTENT_KINDS, Segmenter, intents, normalize, question_characters, synonym_table
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 2.4, "tags": 1.5, "category": 0.8, "answer": 0.7}
 FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never asked, among equal matches
 SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)
@@ -48,6 +48,8 @@ class Doc:
     question: str
     category: int  # index into SearchData.categories
     frequency: int
+    characters: int  # distinct characters of the question (text.question_characters)
+    intents: int  # what its question and aliases ask (text.intents)
 
 
 @dataclass
@@ -60,6 +62,9 @@ class SearchData:
     # score and only entries with the term in LISTED_FIELDS are there
     terms: dict[str, list[tuple[int, int]]]
     synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # per kind of intent (text.INTENT_KINDS), what sharing it with the query adds to a score:
+    # the question field's weight times the kind's idf, so that rarer kinds (为什么) count more
+    intent_scores: list[int] = field(default_factory=list)
 
 
 def ordered_entries(content: Content) -> tuple[list[Entry], list[Category]]:
@@ -117,9 +122,21 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None, *, p
         for term, scored in table.items():
             pieces.setdefault(term, []).append(scored)
     terms = {term: _complete_postings(scored) for term, scored in pieces.items()}
-    docs = [Doc(e.id, e.question, category_number[e.category], e.frequency) for e in entries]
+    docs = [Doc(e.id, e.question, category_number[e.category], e.frequency, question_characters(e.question),
+                intents(normalize("\n".join([e.question] + list(e.aliases or []))))) for e in entries]
     breadcrumbs = [[titles[c.path[:i]] for i in range(1, len(c.path) + 1)] for c in categories]
-    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms)
+    return SearchData(docs=docs, categories=breadcrumbs, terms=dict(sorted(terms.items())), synonyms=synonyms,
+                      intent_scores=_intent_scores(docs))
+
+
+def _intent_scores(docs: list[Doc]) -> list[int]:
+    total = len(docs)
+    scores = []
+    for kind in range(len(INTENT_KINDS)):
+        holders = sum(1 for doc in docs if doc.intents >> kind & 1)
+        idf = math.log(total / (holders + 1)) + 1 if total else 0.0  # as in _Part.postings
+        scores.append(max(0, round(FIELD_WEIGHTS["question"] * idf * SCORE_SCALE)))
+    return scores
 
 
 @dataclass

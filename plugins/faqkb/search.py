@@ -8,7 +8,11 @@ a query term (so 偏远地区 matches 地区, and 退款 matches 退款 and its 
 that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货).
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
 A document's score is the weighted sum of its term scores times the square of the share of the
-query it covers, so entries matching every part of the question come before partial matches.
+query it covers, so entries matching every part of the question come before partial matches; and
+times how much of the entry's own question the query's characters account for (with a floor), so
+that among questions that all contain the query, the one that says no more than it comes first.
+An entry that asks what the query asks (why, how, whether, when…: text.INTENTS) gains for each
+kind they share.
 When no word of the query is in the table (only single characters and pinyin guesses match), an
 entry must cover all of it but one position: scattered characters alone are not an answer.
 """
@@ -20,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .index import SearchData
-from .text import PARTICLES, is_cjk, normalize, runs, split_stop_words
+from .text import PARTICLES, intents, is_cjk, normalize, runs, split_stop_words
 
 QUERY_MAX_CHARS = 64
 ASCII_TOKEN_MAX = 24
@@ -37,6 +41,8 @@ UNIGRAM_COVER = 0.8
 WEAK_MISSES = 1  # positions an entry may miss when the query matched only single characters or pinyin guesses
 MIN_COVERAGE = 0.35
 PINYIN_READINGS = 2
+INTENT_WEIGHT = 2.5
+QUESTION_COVER_FLOOR = 0.4  # the factor for an entry whose question shares no character with the query
 
 CONSTANTS = {
     "queryMaxChars": QUERY_MAX_CHARS, "asciiTokenMax": ASCII_TOKEN_MAX, "maxTermLength": MAX_TERM_LENGTH,
@@ -44,7 +50,7 @@ CONSTANTS = {
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
-    "weakMisses": WEAK_MISSES,
+    "weakMisses": WEAK_MISSES, "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
 }
 
 
@@ -66,6 +72,7 @@ class Analysis:
     cjk: list[tuple[str, int]]
     ascii: list[tuple[str, int]]
     units: dict[int, float]  # position -> how much it counts toward coverage
+    intents: int  # what it asks (text.intents)
 
 
 @dataclass
@@ -102,7 +109,7 @@ def analyze(query: str) -> Analysis:
             tokens.append((token, start))
             for i in range(len(token)):
                 units[start + i] = 2.0 / len(token)
-    return Analysis(text, cjk, tokens, units)
+    return Analysis(text, cjk, tokens, units, intents(text))
 
 
 def shard_keys(analysis: Analysis) -> list[str]:
@@ -198,8 +205,10 @@ def coverage_units(analysis: Analysis, found: list[QueryTerm]) -> dict[int, floa
 
 
 def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], list[tuple[int, int]]],
+         question: Callable[[int], tuple[int, int]], intent_scores: list[int],
          limit: int) -> list[tuple[int, float, list[str]]]:
-    """(doc number, score, matched terms), best first."""
+    """(doc number, score, matched terms), best first. `question(number)` is the entry's
+    (question characters, intents)."""
     units = coverage_units(analysis, found)
     total = sum(units[p] for p in sorted(units))
     if total <= 0:
@@ -207,6 +216,9 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     scores: dict[int, float] = {}
     cover: dict[int, dict[int, float]] = {}
     matched: dict[int, list[str]] = {}
+    # Per entry, the query characters it holds: single characters (indexed from question, aliases
+    # and tags only) and the typed characters a pinyin guess stands for.
+    characters: dict[int, set[str]] = {}
     any_word = any(not term.unigram and not term.guess for term in found)
     for term in found:
         value = UNIGRAM_COVER if term.unigram else 1.0
@@ -216,6 +228,8 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
             for p in range(term.start, term.end):
                 if p in units and doc_cover.get(p, 0.0) < value:
                     doc_cover[p] = value
+            if term.unigram or term.guess:
+                characters.setdefault(number, set()).update(analysis.text[term.start:term.end])
             terms = matched.setdefault(number, [])
             if term.term not in terms:
                 terms.append(term.term)
@@ -226,7 +240,12 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
             continue
         share = sum(units[p] * doc_cover[p] for p in sorted(doc_cover)) / total
         if share >= MIN_COVERAGE:
-            ranked.append((number, score * share * share, matched[number]))
+            size, asks = question(number)
+            shared = analysis.intents & asks
+            score += INTENT_WEIGHT * sum(value for kind, value in enumerate(intent_scores) if shared >> kind & 1)
+            held = min(1.0, len(characters.get(number, ())) / size) if size and analysis.cjk else 1.0
+            question_cover = QUESTION_COVER_FLOOR + (1 - QUESTION_COVER_FLOOR) * held
+            ranked.append((number, score * share * share * question_cover, matched[number]))
     ranked.sort(key=lambda item: (-item[1], item[0]))
     return ranked[:limit]
 
@@ -241,6 +260,10 @@ class Searcher:
 
     def has(self, term: str) -> bool:
         return term in self.data.terms
+
+    def question(self, number: int) -> tuple[int, int]:
+        doc = self.data.docs[number]
+        return doc.characters, doc.intents
 
     def postings(self, term: str) -> list[tuple[int, int]]:
         return self.data.terms.get(term, [])
@@ -264,7 +287,8 @@ class Searcher:
             if self.has(spelling):
                 found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end, guess=True))
         results = []
-        for number, score, matched in rank(analysis, found, self.postings, limit):
+        for number, score, matched in rank(analysis, found, self.postings, self.question,
+                                           self.data.intent_scores, limit):
             doc = self.data.docs[number]
             results.append(Result(number, doc.id, doc.question, self.data.categories[doc.category],
                                   score, matched))

@@ -32,6 +32,25 @@ STOP_SET = frozenset(STOP_WORDS)
 _STOP_WORD = re.compile("|".join(map(re.escape, STOP_WORDS)))
 PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢")
 
+# What a question asks (why, how, whether, when, how much, where) and whether it says something
+# does not work. Most of these words are filler above, so no content matches them; but two
+# questions that mean the same ask the same thing (为什么不能退款 is not 怎么退款), so questions
+# and queries are both tagged with the kinds of what they ask.
+INTENTS = {
+    "why": "为什么 为啥 为何 怎么会 咋会",
+    "how": "怎么 如何 怎样 怎么办 怎么弄 怎么搞 怎么操作 咋办 咋 方法",
+    "can": "能不能 可不可以 可以 能否 是否 行不行 会不会",
+    "when": "多久 什么时候 几天 多长时间 何时 几号 几点",
+    "much": "多少",
+    "where": "哪里 哪儿 在哪 哪",
+    "not": "不能 无法 不了 没法 不可以 不行",
+}
+INTENT_KINDS = tuple(INTENTS)
+INTENT_WORDS = {word: kind for kind, words in INTENTS.items() for word in words.split()}
+# Alternatives longest first, as in assets/search.js: 怎么办 is "how", not 怎么 and a leftover 办.
+INTENT_ORDER = tuple(sorted(INTENT_WORDS, key=lambda w: (-len(w), w)))
+_INTENT_WORD = re.compile("|".join(map(re.escape, INTENT_ORDER)))
+
 # Chinese numerals are turned into digits only before these units (七天 → 7天, 两年 → 2年),
 # so that words such as 一般 or 统一 stay intact.
 NUMERAL_UNITS = (
@@ -157,6 +176,20 @@ def split_stop_words(run: str) -> list[tuple[str, int]]:
     if start < len(run):
         pieces.append((run[start:], start))
     return pieces
+
+
+def intents(text: str) -> int:
+    """The kinds of what normalised text asks, as a bit mask over INTENT_KINDS."""
+    mask = 0
+    for match in _INTENT_WORD.finditer(text):
+        mask |= 1 << INTENT_KINDS.index(INTENT_WORDS[match.group(0)])
+    return mask
+
+
+def question_characters(text: str) -> int:
+    """How many distinct characters a question is indexed under (its single-character terms)."""
+    return len({ch for run, _ in runs(normalize(text)) if is_cjk(run)
+                for piece, _ in split_stop_words(run) for ch in piece if ch not in PARTICLES})
 
 
 class Segmenter:

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var FORMAT = 3;
+  var FORMAT = 4;
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var config = document.querySelector('meta[name="faqkb-search"]');
   if (!config) return;
@@ -113,7 +113,21 @@
         for (var j = 0; j < token.length; j++) units.set(start + j, 2.0 / token.length);
       }
     }
-    return { text: text, cjk: cjk, ascii: ascii, units: units };
+    return { text: text, cjk: cjk, ascii: ascii, units: units, intents: intents(text, meta) };
+  }
+
+  // What the text asks, as a bit mask over the kinds (text.intents): longest words first.
+  function intents(text, meta) {
+    if (!meta.intentWord) {
+      meta.intentKind = new Map(meta.intents);
+      meta.intentWord = new RegExp(meta.intents.map(function (pair) {
+        return pair[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      }).join("|"), "g");
+    }
+    var mask = 0, match;
+    meta.intentWord.lastIndex = 0;
+    while ((match = meta.intentWord.exec(text)) !== null) mask |= 1 << meta.intentKind.get(match[0]);
+    return mask;
   }
 
   function shardKeys(analysis) {
@@ -323,7 +337,7 @@
     var c = meta.constants, units = coverageUnits(analysis, found, meta), total = 0;
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
     if (total <= 0) return [];
-    var scores = new Map(), cover = new Map(), matched = new Map();
+    var scores = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
     var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
       var value = term.unigram ? c.unigramCover : 1.0;
@@ -335,6 +349,10 @@
         for (var p = term.start; p < term.end; p++) {
           if (units.has(p) && (docCover.get(p) || 0.0) < value) docCover.set(p, value);
         }
+        if (term.unigram || term.guess) {
+          if (!characters.has(number)) characters.set(number, new Set());
+          for (var q = term.start; q < term.end; q++) characters.get(number).add(analysis.text[q]);
+        }
         if (matched.get(number).indexOf(term.term) < 0) matched.get(number).push(term.term);
       });
     });
@@ -344,7 +362,15 @@
       if (!anyWord && docCover.size < units.size - c.weakMisses) return;
       sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
       share = share / total;
-      if (share >= c.minCoverage) ranked.push([number, score * share * share, matched.get(number)]);
+      if (share < c.minCoverage) return;
+      var question = meta.questions[number], size = question >> meta.intentBits;
+      var shared = analysis.intents & question & ((1 << meta.intentBits) - 1);
+      var bonus = 0;
+      meta.intentScores.forEach(function (value, kind) { if (shared >> kind & 1) bonus += value; });
+      score += c.intentWeight * bonus;
+      var held = size && analysis.cjk.length ? Math.min(1.0, (characters.has(number) ? characters.get(number).size : 0) / size) : 1.0;
+      var questionCover = c.questionCoverFloor + (1 - c.questionCoverFloor) * held;
+      ranked.push([number, score * share * share * questionCover, matched.get(number)]);
     });
     ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     return ranked.slice(0, limit);
