@@ -4,7 +4,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from faqkb.search import analyze
-from faqkb.text import Segmenter, chinese_numeral_value, normalize, split_stop_words
+from faqkb.text import INTENT_KINDS, Segmenter, chinese_numeral_value, intents, is_cjk, normalize, question_characters, \
+    split_stop_words
 
 
 def test_full_width_and_case_fold_to_half_width_lower_case():
@@ -70,3 +71,22 @@ def test_any_unicode_document_is_indexed_without_error(text):
 
 
 _SEGMENTER = Segmenter()
+
+
+def test_question_characters_count_the_single_characters_a_question_is_indexed_under():
+    segmenter = Segmenter()
+    for question in ["请问退货要多久？", "發票怎麼開", "App闪退了怎么办", "我的花呗额度为什么没有了呢"]:
+        indexed = {t for t in segmenter.index_terms(question) if len(t) == 1 and is_cjk(t)}
+        assert question_characters(question) == len(indexed), question
+
+
+def test_intents_tag_what_a_question_asks_longest_word_first():
+    def kinds(text):
+        mask = intents(normalize(text))
+        return {kind for bit, kind in enumerate(INTENT_KINDS) if mask >> bit & 1}
+
+    assert kinds("为什么不能退款") == {"why", "not"}
+    assert kinds("怎么退款") == {"how"}
+    assert kinds("怎么会退款失败") == {"why"}  # 怎么会, not 怎么
+    assert kinds("退款多久到账，要多少钱") == {"when", "much"}
+    assert kinds("退款") == set()

@@ -22,8 +22,7 @@ DOC_CHUNK = 4
 LEXICON_BYTES = 300
 POSTINGS_BYTES = 1000
 CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
-INTENT_BITS = 7
-assert len(INTENT_KINDS) <= INTENT_BITS
+INTENT_BITS = len(INTENT_KINDS)  # the low bits of each entry's number in meta["questions"]
 
 
 def fnv1a(text: str) -> int:
@@ -146,7 +145,7 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "categories": data.categories,
         # per entry, what ranking needs of its question: characters << INTENT_BITS | intents
         "questions": [d.characters << INTENT_BITS | d.intents for d in data.docs],
-        "intents": [[word, INTENT_KINDS.index(INTENT_WORDS[word])] for word in INTENT_ORDER],
+        "intents": [[word, INTENT_WORDS[word]] for word in INTENT_ORDER],
         "intentScores": data.intent_scores,
         "intentBits": INTENT_BITS,
         "stop": list(STOP_WORDS),

@@ -46,7 +46,8 @@ INTENTS = {
     "not": "不能 无法 不了 没法 不可以 不行",
 }
 INTENT_KINDS = tuple(INTENTS)
-INTENT_WORDS = {word: kind for kind, words in INTENTS.items() for word in words.split()}
+# word → the bit of its kind in an intents mask
+INTENT_WORDS = {word: bit for bit, words in enumerate(INTENTS.values()) for word in words.split()}
 # Alternatives longest first, as in assets/search.js: 怎么办 is "how", not 怎么 and a leftover 办.
 INTENT_ORDER = tuple(sorted(INTENT_WORDS, key=lambda w: (-len(w), w)))
 _INTENT_WORD = re.compile("|".join(map(re.escape, INTENT_ORDER)))
@@ -182,7 +183,7 @@ def intents(text: str) -> int:
     """The kinds of what normalised text asks, as a bit mask over INTENT_KINDS."""
     mask = 0
     for match in _INTENT_WORD.finditer(text):
-        mask |= 1 << INTENT_KINDS.index(INTENT_WORDS[match.group(0)])
+        mask |= 1 << INTENT_WORDS[match.group(0)]
     return mask
 
 
