@@ -15,6 +15,8 @@ import yaml
 from faqkb.cli import main
 from faqkb.new import propose_id
 
+TODAY = "2026-11-20"  # what the commands take as today: tests never read the real date
+
 REFUNDS = """\
 # 退款相关的问题
 - id: refund-method
@@ -65,13 +67,13 @@ def entries(path) -> list[dict]:
 
 def validate_ok(capsys) -> None:
     capsys.readouterr()
-    assert main(["validate", "faq"]) == 0
+    assert main(["validate", "faq", "--today", TODAY]) == 0
     assert "检查通过" in capsys.readouterr().err
 
 
 def test_adds_entry_in_frequency_order_leaving_the_rest_as_written(content, capsys):
     file = content / "after-sales/refunds/refunds.yml"
-    status = main(["new", "--question", "退款多久能到账？", "--category", "after-sales/refunds",
+    status = main(["new", "--today", TODAY, "--question", "退款多久能到账？", "--category", "after-sales/refunds",
                    "--answer", "审核通过后 **1-3 个工作日**到账。\n\n| 方式 | 时间 |\n| --- | --- |\n| 银行卡 | 3-7 天 |",
                    "--frequency", "50", "--alias", "退款要几天", "--alias", "钱什么时候退回来", "--tag", "退款"])
     assert status == 0
@@ -90,7 +92,7 @@ def test_adds_entry_in_frequency_order_leaving_the_rest_as_written(content, caps
           frequency: 50
           aliases: [退款要几天, 钱什么时候退回来]
           tags: [退款]
-          updated: {dt.date.today().isoformat()}
+          updated: {TODAY}
         """)
     # Ties go after the entries already there; everything else is byte for byte what it was.
     at = REFUNDS.index("- id: refund-partial")
@@ -99,7 +101,7 @@ def test_adds_entry_in_frequency_order_leaving_the_rest_as_written(content, caps
 
 
 def test_id_from_pinyin_gets_a_suffix_when_taken(content, capsys):
-    args = ["new", "--question", "退款多久能到账", "--category", "after-sales/refunds", "--answer", "1-3 个工作日。"]
+    args = ["new", "--today", TODAY, "--question", "退款多久能到账", "--category", "after-sales/refunds", "--answer", "1-3 个工作日。"]
     assert main(args) == 0
     assert main(args + ["--frequency", "200"]) == 0
     assert main(args + ["--frequency", "1"]) == 0
@@ -123,7 +125,7 @@ def test_proposed_ids(question, expected):
 
 
 def test_unknown_category_lists_the_existing_ones(content, capsys):
-    status = main(["new", "--question", "问？", "--category", "after-sale/refund", "--answer", "答。"])
+    status = main(["new", "--today", TODAY, "--question", "问？", "--category", "after-sale/refund", "--answer", "答。"])
     assert status == 1
     err = capsys.readouterr().err
     assert "分类“after-sale/refund”不存在" in err
@@ -133,14 +135,14 @@ def test_unknown_category_lists_the_existing_ones(content, capsys):
 
 def test_missing_fields_without_a_terminal_fail_at_once(content, capsys):
     before = (content / "after-sales/refunds/refunds.yml").read_bytes()
-    assert main(["new", "--category", "after-sales/refunds"]) == 1
+    assert main(["new", "--today", TODAY, "--category", "after-sales/refunds"]) == 1
     err = capsys.readouterr().err
     assert "缺少 --question、--answer 或 --answer-file" in err and "不是在终端里运行" in err
     assert (content / "after-sales/refunds/refunds.yml").read_bytes() == before
 
 
 def test_several_files_need_file_option(content, capsys):
-    args = ["new", "--question", "能送货上门吗？", "--category", "shipping", "--answer", "可以。", "--id", "door"]
+    args = ["new", "--today", TODAY, "--question", "能送货上门吗？", "--category", "shipping", "--answer", "可以。", "--id", "door"]
     assert main(args) == 1
     assert "请用 --file 指定" in capsys.readouterr().err
     assert main(args + ["--file", "fees.yml", "--frequency", "9"]) == 0
@@ -149,17 +151,17 @@ def test_several_files_need_file_option(content, capsys):
 
 
 def test_category_without_entries_gets_a_new_file(content, capsys):
-    args = ["new", "--question", "售后电话是多少？", "--category", "after-sales", "--answer-file", "answer.md"]
+    args = ["new", "--today", TODAY, "--question", "售后电话是多少？", "--category", "after-sales", "--answer-file", "answer.md"]
     (content.parent / "answer.md").write_text("\ufeff请拨打 400-000-0000。\n\n", encoding="utf-8")
     assert main(args) == 0
     [entry] = entries(content / "after-sales/after-sales.yml")
     assert entry["answer"] == "请拨打 400-000-0000。\n" and entry["frequency"] == 0
-    assert entry["updated"] == dt.date.today()
+    assert entry["updated"] == dt.date.fromisoformat(TODAY)
     validate_ok(capsys)
 
 
 def test_taken_or_malformed_id_is_refused(content, capsys):
-    args = ["new", "--question", "问？", "--category", "after-sales/refunds", "--answer", "答。"]
+    args = ["new", "--today", TODAY, "--question", "问？", "--category", "after-sales/refunds", "--answer", "答。"]
     assert main(args + ["--id", "refund-method"]) == 1
     assert "已经被 faq/after-sales/refunds/refunds.yml 里的问题用了" in capsys.readouterr().err
     assert main(args + ["--id", "Refund_Method"]) == 1
@@ -171,7 +173,7 @@ def test_asks_for_what_is_missing_at_a_terminal(content, capsys, monkeypatch):
     # question; a wrong category, then its number; the answer, ended by an empty line; a malformed id, then one
     typed = "运费险怎么理赔？\nnope\n2\n退货后自动理赔。\n\nYun Fei\nyun-fei-xian\n"
     monkeypatch.setattr(sys, "stdin", Terminal(typed))
-    assert main(["new", "--frequency", "60"]) == 0
+    assert main(["new", "--today", TODAY, "--frequency", "60"]) == 0
     out = capsys.readouterr().out
     assert "分类“nope”不存在" in out and "id“Yun Fei”格式不对" in out
     listed = entries(content / "after-sales/refunds/refunds.yml")
@@ -187,16 +189,16 @@ def test_answer_from_editor(content, capsys, monkeypatch, tmp_path):
                       encoding="utf-8")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
     monkeypatch.setattr(sys, "stdin", Terminal("\n"))  # accept the proposed id
-    assert main(["new", "--question", "积分怎么用？", "--category", "after-sales/refunds"]) == 0
+    assert main(["new", "--today", TODAY, "--question", "积分怎么用？", "--category", "after-sales/refunds"]) == 0
     listed = entries(content / "after-sales/refunds/refunds.yml")
     assert listed[-1] == {"id": "ji-fen-yong", "question": "积分怎么用？", "answer": "## 标题\n\n正文。\n",
-                          "frequency": 0, "updated": dt.date.today()}
+                          "frequency": 0, "updated": dt.date.fromisoformat(TODAY)}
     validate_ok(capsys)
 
 
 def test_words_yaml_1_1_reads_otherwise_stay_text(content, capsys):
     # faqkb reads YAML 1.1, where bare yes / on / 12:30 are a boolean and a number.
-    assert main(["new", "--question", "yes", "--category", "faq/after-sales/refunds", "--answer", "答。",
+    assert main(["new", "--today", TODAY, "--question", "yes", "--category", "faq/after-sales/refunds", "--answer", "答。",
                  "--alias", "on", "--alias", "12:30", "--id", "yes-question"]) == 0
     [entry] = [e for e in entries(content / "after-sales/refunds/refunds.yml") if e["id"] == "yes-question"]
     assert (entry["question"], entry["aliases"]) == ("yes", ["on", "12:30"])
@@ -205,7 +207,7 @@ def test_words_yaml_1_1_reads_otherwise_stay_text(content, capsys):
 
 def test_tabs_leading_answer_lines_become_spaces(content, capsys):
     # A tab in any line's indentation makes faqkb refuse the whole file (FAQ004).
-    assert main(["new", "--question", "怎么写代码？", "--category", "after-sales/refunds", "--id", "code",
+    assert main(["new", "--today", TODAY, "--question", "怎么写代码？", "--category", "after-sales/refunds", "--id", "code",
                  "--answer", "示例：\n\n\tprint(1)\t# 行内的 Tab 保留"]) == 0
     [entry] = [e for e in entries(content / "after-sales/refunds/refunds.yml") if e["id"] == "code"]
     assert entry["answer"] == "示例：\n\n    print(1)\t# 行内的 Tab 保留\n"

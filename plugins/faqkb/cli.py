@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from . import pipeline
+from .dates import DEFAULT_TIMEZONE, UnknownTimezone, parse_day, shop_today
 from .problems import format_problems, summary
 
 
@@ -52,6 +53,25 @@ def whole_number(minimum: int = 0):
     return parse
 
 
+def day(text: str):
+    """An argparse type: a date written YYYY-MM-DD, with the error in Chinese."""
+    try:
+        return parse_day(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def project_timezone(config_file: Path | str = "mkdocs.yml") -> str:
+    """The shop's time zone: the faqkb plugin's timezone in mkdocs.yml, else Asia/Shanghai."""
+    zone = plugin_settings(Path(config_file)).get("timezone")
+    return zone if isinstance(zone, str) and zone.strip() else DEFAULT_TIMEZONE
+
+
+def project_today(config_file: Path | str = "mkdocs.yml"):
+    """Today's date in the shop's time zone (validate, stats and new all date things by it)."""
+    return shop_today(project_timezone(config_file))
+
+
 def project_max_depth(config_file: Path | str = "mkdocs.yml") -> int:
     """How many levels the site allows: the faqkb plugin's max_depth in mkdocs.yml, else 4.
 
@@ -61,9 +81,11 @@ def project_max_depth(config_file: Path | str = "mkdocs.yml") -> int:
     return depth if isinstance(depth, int) and not isinstance(depth, bool) and depth > 0 else 4
 
 
-def check_project(content_dir: Path | str):
-    """pipeline.check as the commands run it: paths shown from the working folder, the site's depth."""
-    return pipeline.check(content_dir, display_base=Path.cwd(), max_depth=project_max_depth())
+def check_project(content_dir: Path | str, today=None):
+    """pipeline.check as the commands run it: paths shown from the working folder, the site's depth,
+    today in the shop's time zone."""
+    return pipeline.check(content_dir, display_base=Path.cwd(), max_depth=project_max_depth(),
+                          today=today or project_today())
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -71,6 +93,7 @@ def _validate(args: argparse.Namespace) -> int:
     from .plugin import material_icon_svg
 
     _, problems = pipeline.check(args.path, display_base=Path.cwd(), max_depth=max_depth,
+                                 today=args.today or project_today(args.config),
                                  icon_exists=lambda name: material_icon_svg(name) is not None)
     if problems:
         print(format_problems(problems, args.format))
@@ -88,7 +111,7 @@ def _search(args: argparse.Namespace) -> int:
     content, problems = check_project(args.content)
     if any(p.is_error for p in problems):
         print(format_problems([p for p in problems if p.is_error]), file=sys.stderr)
-        print("内容有错误，请先修正（faqkb validate）。", file=sys.stderr)
+        print("内容有错误，请先修正（make validate 会列出全部问题）。", file=sys.stderr)
         return 1
     data, pinyin = pipeline.search_data(content)
     results = Searcher(data, pinyin).search(args.query, limit=args.limit)
@@ -115,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="有警告也算失败")
     check.add_argument("--max-depth", type=whole_number(1), default=None, help="最多几层（默认读取 mkdocs.yml，否则 4）")
     check.add_argument("--config", default="mkdocs.yml", help="mkdocs.yml 的位置")
+    check.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
+                       help="把这一天当作今天（默认：mkdocs.yml 里 timezone 时区的今天，未设置则为北京时间）")
     check.set_defaults(run=_validate)
 
     find = commands.add_parser("search", help="像顾客一样搜索，看看会得到哪些问题")
@@ -133,6 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except UnknownTimezone as error:
+        print(f"mkdocs.yml 里 faqkb 的 timezone 设置不对：{error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 

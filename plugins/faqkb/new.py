@@ -7,7 +7,6 @@ stays in the order the validator requires; nothing else in the file changes.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import functools
 import os
 import shlex
@@ -22,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from . import fmt, yamledit
-from .cli import check_project, whole_number
+from .cli import check_project, day, project_today, whole_number
 from .frequency import question_key
 from .load import YAML_SUFFIXES, is_kebab
 from .model import Category, Content
@@ -32,7 +31,7 @@ from .text import PARTICLES, STOP_SET, Segmenter, is_cjk, normalize, runs, split
 # A proposed id reads like a short phrase: 退款多久能到账？ → tui-kuan-duo-jiu-dao-zhang. Whole
 # words are kept, so it may run one syllable over.
 ID_SYLLABLES = 5
-EXAMPLE = 'faqkb new --question "退款多久能到账？" --category after-sales/refunds --answer-file 答案.md'
+EXAMPLE = 'make new ARGS="--question 退款多久能到账？ --category after-sales/refunds --answer-file 答案.md --frequency 10"'
 
 
 class Stop(Exception):
@@ -51,6 +50,8 @@ def register(subparsers) -> None:
     parser.add_argument("--alias", action="append", default=[], help="别的问法；有几个就写几次 --alias")
     parser.add_argument("--tag", action="append", default=[], help="标签；有几个就写几次 --tag")
     parser.add_argument("--id", help="问题的 id（默认根据问题的拼音生成）")
+    parser.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
+                        help="写进 updated 的日期（默认 mkdocs.yml 里 timezone 时区的今天，未设置则为北京时间）")
     parser.add_argument("--file", help="写进分类里的哪个文件，例如 refunds.yml（默认：分类里唯一的条目文件）")
     parser.set_defaults(run=_run)
 
@@ -77,7 +78,8 @@ def _add(args: argparse.Namespace) -> int:
     if missing and not interactive:
         raise Stop(f"缺少 {'、'.join(missing)}。现在不是在终端里运行，无法逐项询问，请用参数给出，例如：\n  {EXAMPLE}")
 
-    content, problems = check_project(root)
+    today = args.today or project_today()
+    content, problems = check_project(root, today)
     question = " ".join((args.question or _ask("问题：")).split())
     if not question:
         raise Stop("问题是空的，没有添加。")
@@ -97,7 +99,7 @@ def _add(args: argparse.Namespace) -> int:
         if values:
             entry[name] = CommentedSeq(_text(value) for value in values)
             entry[name].fa.set_flow_style()  # as the sample content writes them: aliases: [a, b]
-    entry["updated"] = dt.date.today()
+    entry["updated"] = today
 
     path = Path(file)
     entries = fmt.file_entries(content, file)
@@ -114,7 +116,7 @@ def _add(args: argparse.Namespace) -> int:
     yamledit.write(path, text)
 
     print(f"已添加问题“{question}”（id：{entry_id}）到 {file}，是其中第 {position + 1} 个。")
-    _, problems = check_project(root)
+    _, problems = check_project(root, today)
     own = [problem for problem in problems if problem.file == file]
     if own:
         print(format_problems(own))

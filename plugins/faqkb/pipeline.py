@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import multiprocessing
 import os
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .dates import shop_today
 from .export import FORMAT_VERSION as EXPORT_FORMAT
 from .export import export_search
 from .index import INDEX_VERSION, SearchData, build_search_data
@@ -41,10 +43,14 @@ class Build:
 
 
 def check(content_dir: Path | str, *, display_base: Path | str | None = None, max_depth: int = 4,
+          today: dt.date | None = None,
           icon_exists: Callable[[str], bool] | None = None) -> tuple[Content, list[Problem]]:
-    """Load and validate: every problem in the content, none of it fatal to the caller."""
+    """Load and validate: every problem in the content, none of it fatal to the caller.
+
+    `today` (default: today in Beijing) is the latest date an answer may say it was checked.
+    """
     content, problems = load_content(content_dir, display_base)
-    checks = validate(content, max_depth=max_depth, icon_exists=icon_exists)
+    checks = validate(content, max_depth=max_depth, today=today or shop_today(), icon_exists=icon_exists)
     if any(p.code in UNREADABLE_FILE for p in problems):
         # The entries of a file that cannot be read are missing, so every link to them would be
         # reported too, burying the one mistake to fix; they are checked again once it is fixed.
@@ -53,9 +59,11 @@ def check(content_dir: Path | str, *, display_base: Path | str | None = None, ma
 
 
 def build(content_dir: Path | str, *, display_base: Path | str | None = None, max_depth: int = 4,
-          options: RenderOptions | None = None, icon_exists: Callable[[str], bool] | None = None) -> Build:
+          today: dt.date | None = None, options: RenderOptions | None = None,
+          icon_exists: Callable[[str], bool] | None = None) -> Build:
     """Check the content and, if it has no errors, link it and render every page (search: SearchJob)."""
-    content, problems = check(content_dir, display_base=display_base, max_depth=max_depth, icon_exists=icon_exists)
+    content, problems = check(content_dir, display_base=display_base, max_depth=max_depth, today=today,
+                              icon_exists=icon_exists)
     return render(content, problems, options)
 
 

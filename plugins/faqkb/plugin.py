@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from . import pipeline
+from .dates import DEFAULT_TIMEZONE, UnknownTimezone, shop_today
 from .model import QUESTION_DIR, Content
 from .problems import format_problems, preview_notice, summary
 from .render import SLOT_ID, Contact, QuestionLayout, RenderOptions, slot_page
@@ -44,6 +45,8 @@ class FaqConfig(base.Config):
     hot_questions = c.Type(int, default=10)
     home_heading = c.Type(str, default="您好，有什么可以帮您？")
     contact = c.SubConfig(ContactConfig)
+    timezone = c.Type(str, default=DEFAULT_TIMEZONE)
+    """The shop's IANA time zone: "today" for checking `updated` dates (CI runners keep UTC)."""
 
 
 class FaqPlugin(BasePlugin[FaqConfig]):
@@ -85,8 +88,12 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             home_heading=self.config.home_heading,
             icon_svg=material_icon_svg,
         )
+        try:
+            today = shop_today(self.config.timezone)
+        except UnknownTimezone as error:
+            raise PluginError(f"mkdocs.yml 里 faqkb 的 timezone 设置不对：{error}") from None
         content, problems = pipeline.check(content_dir, display_base=config_dir, max_depth=self.config.max_depth,
-                                           icon_exists=lambda name: material_icon_svg(name) is not None)
+                                           today=today, icon_exists=lambda name: material_icon_svg(name) is not None)
         warnings = [p for p in problems if not p.is_error]
         preview = self.command == "serve"
         if any(p.is_error for p in problems) or (config.strict and warnings):

@@ -15,7 +15,7 @@ import sys
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from .cli import check_project, whole_number
+from .cli import check_project, day, project_today, whole_number
 from .link import Links, link
 from .model import Category, Content, Entry
 from .problems import format_problems
@@ -213,29 +213,23 @@ def register(subparsers) -> None:
     parser.add_argument("path", nargs="?", default="faq", help="内容目录（默认 faq）")
     parser.add_argument("--max-age", type=whole_number(), default=DEFAULT_MAX_AGE, metavar="DAYS",
                         help=f"updated 距今超过这么多天的答案算“很久没更新”（默认 {DEFAULT_MAX_AGE}）")
-    parser.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
-                        help="按这一天统计（默认今天；写固定日期可以让结果不随日期变化）")
+    parser.add_argument("--today", type=day, default=None, metavar="YYYY-MM-DD",
+                        help="按这一天统计（默认 mkdocs.yml 里 timezone 时区的今天，未设置则为北京时间；写固定日期可以让结果不随日期变化）")
     parser.add_argument("-n", "--top", type=whole_number(), default=DEFAULT_TOP, metavar="N",
                         help=f"被问最多、最少的问题各列几个（默认 {DEFAULT_TOP}）")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="text：给人看；json：给程序用")
     parser.set_defaults(run=_run)
 
 
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"“{text}”不是有效日期，请写成 年-月-日，例如 2026-11-01") from None
-
-
 def _run(args: argparse.Namespace) -> int:
-    content, problems = check_project(args.path)
+    today = args.today or project_today()
+    content, problems = check_project(args.path, today)
     errors = [problem for problem in problems if problem.is_error]
     if errors:
         print(format_problems(errors), file=sys.stderr)
-        print("内容有错误，请先修正（faqkb validate）。", file=sys.stderr)
+        print("内容有错误，请先修正（make validate 会列出全部问题）。", file=sys.stderr)
         return 1
-    stats = collect_stats(content, link(content.entries), args.today or dt.date.today(), args.max_age, top=args.top)
+    stats = collect_stats(content, link(content.entries), today, args.max_age, top=args.top)
     if args.format == "json":
         print(json.dumps(stats.as_dict(), ensure_ascii=False, indent=2))
     else:

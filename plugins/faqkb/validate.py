@@ -28,12 +28,14 @@ FIELD_NAMES_ZH = {
 def validate(
     content: Content,
     *,
+    today: dt.date,
     max_depth: int = 4,
-    today: dt.date | None = None,
     icon_exists: Callable[[str], bool] | None = None,
 ) -> list[Problem]:
-    """All problems in `content`: fields, ids, structure, ordering, links and synonyms."""
-    today = today or dt.date.today()
+    """All problems in `content`: fields, ids, structure, ordering, links and synonyms.
+
+    `today` is the shop's date (dates.shop_today): `updated` may not be later.
+    """
     problems: list[Problem] = []
     for stray in content.stray_files:
         problems.append(Problem("FAQ206", stray, 1, 1, "", "条目文件必须放在分类目录里，不能直接放在内容根目录下。",
@@ -262,7 +264,7 @@ def _check_order(content: Content) -> list[Problem]:
                 problems.append(Problem("FAQ301", file, line, column, "frequency",
                                         f"条目没有按被问次数从高到低排列：“{after.id}”（{after.frequency}）"
                                         f"排在了“{before.id}”（{before.frequency}，第 {before.position[0]} 行）后面。",
-                                        f"请按这个顺序排列：{order}。也可以运行 faqkb fmt 自动排序。"))
+                                        f"请按这个顺序排列：{order}。也可以在自己电脑上运行 make fmt 自动排序。"))
                 break
     return problems
 
