@@ -1,8 +1,11 @@
 import logging
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from gitrepo import git
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -62,3 +65,39 @@ def cap_log():
     logger.removeHandler(handler)
     if handler.records and not handler.checked:
         pytest.fail("unexpected warnings: " + "; ".join(r.getMessage() for r in handler.records))
+
+
+# -- the project as a fresh clone would have it --------------------------------------------------
+
+
+def tracked_files() -> list[str]:
+    """The working tree as a commit would hold it: tracked and new files, minus ignored ones."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            check=True, capture_output=True).stdout.decode("utf-8").split("\0")
+    return [name for name in listed if name and (ROOT / name).is_file()]
+
+
+@pytest.fixture(scope="session")
+def origin(tmp_path_factory) -> Path:
+    """A bare repository whose main branch is the project's working tree."""
+    source = tmp_path_factory.mktemp("source") / "project"
+    for name in tracked_files():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, source / name)
+    git(source, "init", "-q")
+    git(source, "add", "-A")
+    git(source, "commit", "-q", "-m", "The project as it is")
+    bare = source.parent / "origin.git"
+    git(source.parent, "clone", "-q", "--bare", str(source), str(bare))
+    return bare
+
+
+@pytest.fixture
+def checkout(origin, tmp_path) -> Path:
+    """A clone of origin on a new branch `change`, as actions/checkout leaves a pull request."""
+    repo = tmp_path / "checkout"
+    git(tmp_path, "clone", "-q", str(origin), str(repo))
+    git(repo, "checkout", "-q", "-b", "change")
+    (repo / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
+    (repo / "tests" / "node_modules").symlink_to(ROOT / "tests" / "node_modules", target_is_directory=True)
+    return repo

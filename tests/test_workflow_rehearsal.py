@@ -1,0 +1,124 @@
+"""The workflows' own steps, rehearsed here: GitHub cannot run in this suite, its jobs' commands can.
+
+Each test runs the `run:` steps of one job, in order, in a temporary git repository holding the
+project's working tree (a `main` branch, an `origin` to fetch it from, and a branch with the
+change a pull request would bring), with the files GitHub's runner provides pointed at temporary
+files (tests/workflows.py). The project's installed environment stands in for the install step's
+fresh one: `make install` finds it up to date, as the runner's cache would make it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from gitrepo import git
+from workflows import run_job
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+REFUNDS = "faq/after-sales/refunds/refunds.yml"
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def pull_request_context(repo: Path) -> dict:
+    base = git(repo, "rev-parse", "origin/main").strip()
+    return {"event_name": "pull_request", "base_ref": "main", "head_ref": "change",
+            "event": {"pull_request": {"number": 7, "base": {"sha": base}},
+                      "repository": {"default_branch": "main"}}}
+
+
+def content_job(repo: Path, tmp_path: Path):
+    return run_job(WORKFLOWS / "pull-request.yml", "content", repo, github=pull_request_context(repo),
+                   runner_temp=tmp_path / "runner-temp")
+
+
+def test_the_content_job_passes_on_the_sample_content(checkout, tmp_path):
+    job = content_job(checkout, tmp_path)
+    assert [step.outcome for step in job.steps] == ["success"] * 4 + ["skipped", "success", "success"], job.log
+    assert (checkout / "site" / "index.html").is_file()
+    assert "::error" not in job.log
+
+
+def test_a_broken_entry_fails_the_content_job_with_an_annotation_on_its_line(checkout, tmp_path):
+    refunds = checkout / REFUNDS
+    lines = refunds.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = next(number for number, line in enumerate(lines) if line.strip() == "frequency: 425")
+    lines[broken] = "  frequency: 很多\n"
+    refunds.write_text("".join(lines), encoding="utf-8")
+    commit(checkout, "A count written in words")
+
+    job = content_job(checkout, tmp_path)
+    assert not job.succeeded
+    validate = job.step("faqkb validate")
+    assert validate.outcome == "failure"
+    annotations = [line for line in validate.output.splitlines() if line.startswith("::")]
+    assert annotations == [
+        f"::error file={REFUNDS},line={broken + 1},col=14,title=FAQ107 frequency 不是大于等于 0 的整数"
+        "::frequency 必须是大于等于 0 的整数，这里是“很多”。 怎么改：请写被问次数，例如 frequency: 120，不要加引号或单位。"]
+    # The whole list goes to the run's summary; nothing after the failure runs, so nothing is built.
+    assert "### FAQ 内容检查没有通过" in job.summary and f"{REFUNDS}:{broken + 1}:14" in job.summary
+    assert job.step("列出所有问题").outcome == "success"
+    assert job.step("faqkb duplicates").outcome == "skipped"
+    assert job.step("mkdocs build").outcome == "skipped"
+    assert not (checkout / "site").exists()
+
+
+def test_a_new_question_that_repeats_one_gets_a_warning_but_passes(checkout, tmp_path):
+    refunds = checkout / REFUNDS
+    refunds.write_text(refunds.read_text(encoding="utf-8") + (
+        "- id: refund-days\n  question: 退款多久能到账？\n  answer: 1-3 个工作日。\n  frequency: 0\n"), encoding="utf-8")
+    commit(checkout, "A question asked twice")
+
+    job = content_job(checkout, tmp_path)
+    assert job.succeeded, job.log
+    warnings = [line for line in job.step("faqkb duplicates").output.splitlines() if line.startswith("::warning")]
+    assert len(warnings) == 1 and f"file={REFUNDS}," in warnings[0] and "refund-time" in warnings[0]
+
+
+@pytest.mark.parametrize(("changed", "code"), [("faq", "false"), ("README.md", "true"), ("plugins", "true")])
+def test_the_code_job_runs_only_when_something_outside_faq_changes(checkout, tmp_path, changed, code):
+    target = {"faq": checkout / REFUNDS, "README.md": checkout / "README.md",
+              "plugins": checkout / "plugins" / "faqkb" / "model.py"}[changed]
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    commit(checkout, f"Touch {changed}")
+    job = run_job(WORKFLOWS / "pull-request.yml", "changes", checkout, github=pull_request_context(checkout),
+                  runner_temp=tmp_path / "runner-temp")
+    assert job.succeeded, job.log
+    outputs = (tmp_path / "runner-temp").glob("output_*")
+    assert f"code={code}" in "".join(path.read_text(encoding="utf-8") for path in outputs)
+
+
+def frequency_job(repo: Path, tmp_path: Path):
+    return run_job(WORKFLOWS / "frequency.yml", "import", repo, github={"event_name": "schedule", "token": "t"},
+                   inputs={"csv": ""}, variables={}, secrets={}, runner_temp=tmp_path / "runner-temp")
+
+
+def test_the_weekly_import_without_a_csv_ends_green_with_a_notice(checkout, tmp_path):
+    job = frequency_job(checkout, tmp_path)
+    assert job.succeeded, job.log
+    assert re.search(r"^::notice title=本周没有被问次数 CSV::仓库里没有 data/frequency\.csv", job.log, re.M)
+    assert [step.outcome for step in job.steps][2:] == ["skipped"] * (len(job.steps) - 2)
+    assert git(checkout, "status", "--porcelain") == ""
+
+
+def test_the_weekly_import_puts_rows_that_matched_nothing_in_the_pull_request_body(checkout, tmp_path):
+    csv = checkout / "data" / "frequency.csv"
+    csv.parent.mkdir()
+    csv.write_text("id,count\nrefund-time,5000\nrefund-when,12\n", encoding="utf-8")
+    commit(checkout, "This week's counts")
+
+    job = frequency_job(checkout, tmp_path)
+    assert job.succeeded, job.log
+    body = (tmp_path / "runner-temp" / "pull-request-body.md").read_text(encoding="utf-8")
+    assert "refund-time：4380 → 5000" in body
+    assert "第 3 行：id“refund-when”没有对应的问题" in body
+    assert "frequency: 5000" in (checkout / REFUNDS).read_text(encoding="utf-8")
+    # Opening the pull request is an action; with it not run, no check is dispatched either.
+    assert job.step("开 pull request").output.startswith("(rehearsal:")
+    assert job.step("在 pull request 上运行检查").outcome == "skipped"
