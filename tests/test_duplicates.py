@@ -162,7 +162,7 @@ def test_content_errors_are_the_validators_messages_and_exit_1(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     status, out, err = run(capsys)
     assert (status, out) == (1, "")
-    assert "FAQ105" in err and "FAQ101" in err and err.rstrip().endswith("内容有错误，请先修正（faqkb validate）。")
+    assert "FAQ105" in err and "FAQ101" in err and err.rstrip().endswith("内容有错误，请先修正（make validate 会列出全部问题）。")
     assert "Traceback" not in err
 
 

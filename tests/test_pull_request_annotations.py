@@ -89,7 +89,7 @@ EXPECTED = [
     "::related 里的“return-hw”不存在。 怎么改：是不是想写 “return-how” 或 “return-label” 或 “refund-time”？",
     "::error file=faq/after-sales/refunds.yml,line=9,col=14,title=FAQ301 条目没有按 frequency 从高到低排列"
     "::条目没有按被问次数从高到低排列：“refund-partial”（420）排在了“refund-time”（300，第 1 行）后面。"
-    " 怎么改：请按这个顺序排列：refund-partial（420） → refund-time（300）。也可以运行 faqkb fmt 自动排序。",
+    " 怎么改：请按这个顺序排列：refund-partial（420） → refund-time（300）。也可以在自己电脑上运行 make fmt 自动排序。",
     "::error file=faq/after-sales/returns.yml,line=5,col=3,title=FAQ101 缺少必填字段"
     "::条目“return-label”缺少必填字段 question（问题）。 怎么改：请在这个条目里加上“question: ...”。",
     "::error file=faq/after-sales/returns.yml,line=6,col=3,title=FAQ103 未知字段"

@@ -272,7 +272,7 @@ def test_bad_content_gives_the_validators_errors_and_exit_1(write_tree, tmp_path
     assert f"faq/after-sales/returns/returns.yml:{line}:" in captured.err
     assert "错误 FAQ401 [related] related 里的“refund-tme”不存在。" in captured.err
     assert "怎么改：是不是想写 “refund-time”" in captured.err
-    assert captured.err.rstrip().endswith("内容有错误，请先修正（faqkb validate）。")
+    assert captured.err.rstrip().endswith("内容有错误，请先修正（make validate 会列出全部问题）。")
     assert "Traceback" not in captured.err
 
 

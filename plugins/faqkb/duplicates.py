@@ -375,7 +375,7 @@ def _run(args: argparse.Namespace) -> int:
     errors = [p for p in problems if p.is_error]
     if errors:
         print(format_problems(errors), file=sys.stderr)
-        print("内容有错误，请先修正（faqkb validate）。", file=sys.stderr)
+        print("内容有错误，请先修正（make validate 会列出全部问题）。", file=sys.stderr)
         return 1
     new_ids = None
     if args.since:

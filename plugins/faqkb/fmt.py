@@ -105,7 +105,7 @@ def _run(args: argparse.Namespace) -> int:
             yamledit.write(document.path, text)
             print(f"已整理：{file}")
     if changed:
-        print(f"{len(changed)} 个文件需要整理，请运行 faqkb fmt" if args.check else f"{len(changed)} 个文件已整理")
+        print(f"{len(changed)} 个文件需要整理，请运行 make fmt" if args.check else f"{len(changed)} 个文件已整理")
     elif not failed:
         print("所有文件都已整理好")
     if failed:

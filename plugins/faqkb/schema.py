@@ -86,7 +86,7 @@ _ENTRY_PROPERTIES: dict[str, dict] = {
         "type": "integer",
         "minimum": 0,
         "description": "这个问题被问到的次数（必填），大于等于 0 的整数，不加引号和单位。"
-                       "同一个文件里的条目必须按它从高到低排列（faqkb fmt 可以自动排好）；每周的导入会自动更新。",
+                       "同一个文件里的条目必须按它从高到低排列（make fmt 可以自动排好）；每周的导入会自动更新。",
         "errorMessage": "frequency 必须是大于等于 0 的整数，例如 frequency: 120，不要加引号或单位。",
         "examples": [120],
     },
@@ -130,7 +130,7 @@ _CATEGORY_PROPERTIES: dict[str, dict] = {
     "icon": {
         "type": ["string", "null"],
         "description": "分类图标（可选），用 Material 图标名，例如 material/cash-refund、material/truck-delivery。"
-                       "图标名不存在时 faqkb validate 会给出警告。",
+                       "图标名不存在时 make validate 会给出警告。",
         "errorMessage": "icon 必须是文字，例如 material/cart。",
     },
     "order": {
@@ -176,7 +176,7 @@ def entries_schema() -> dict:
         "$schema": DRAFT,
         "title": "FAQ 条目文件",
         "description": "一个条目文件是一个列表，每一项是一个问题：“- id: ...”开头，下面缩进两个空格写 question、answer、"
-                       "frequency 等字段。条目按 frequency 从高到低排列。完整检查请运行 faqkb validate。",
+                       "frequency 等字段。条目按 frequency 从高到低排列。完整检查请运行 make validate。",
         "type": "array",
         "errorMessage": "条目文件的顶层必须是一个列表，每个条目以“- id: ...”开头。",
         "items": {"$ref": "#/definitions/entry"},
