@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.server  # runs the real `mkdocs serve`
+
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_FILE = Path("faq/after-sales/refunds/refunds.yml")
 ENTRY_ID = "refund-time"

@@ -597,6 +597,7 @@
           more.href = searchPageUrl(query);
           list.appendChild(more);
         }
+        list.setAttribute("data-query", query);  // which query the list shows (results arrive per keystroke)
         open();
       }).catch(function (error) {
         if (mine !== generation) return;
