@@ -54,6 +54,10 @@ serve: $(INSTALLED)
 test: install-test system-packages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## The quick loop while coding: unit, golden and Node engine tests, no builds, servers or browser.
+test-fast: install-test system-packages
+	$(BIN)/python -m pytest -q -m "not browser and not server and not slow" $(PYTEST_ARGS)
+
 system-packages:
 	@test -x /usr/bin/chromium -a -x /usr/bin/faketime -a -x /usr/sbin/nginx && command -v node >/dev/null \
 		|| scripts/install-system-packages.sh

@@ -14,7 +14,7 @@ Quality (Recall@1, Recall@5, MRR@10 per query kind, and over all answerable quer
                      a faqkb tree in a temporary folder (never into the repository)
   systems     faqkb     the site built by the faqkb plugin; queries run through the browser client
                         window.faqkb.search in headless Chromium, and again through the Python
-                        reference faqkb.search.Searcher (the two must rank identically)
+                        reference faqkb.search.query.Searcher (the two must rank identically)
               material  the same content as plain Markdown (one page per question: "# question",
                         the answer, "其他问法：<aliases>", "标签：<tags>"; one index.md per category),
                         built by plain Material with `search: {lang: zh}` (jieba, taught faqkb's shop
@@ -226,8 +226,8 @@ def run_faqkb_browser(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
 
 
 def run_faqkb_python(ds: Dataset, queries: list[S.Query]):
-    from faqkb.pipeline import search_data
-    from faqkb.search import Searcher
+    from faqkb.search.job import search_data
+    from faqkb.search.query import Searcher
 
     start = time.perf_counter()
     data, pinyin = search_data(ds.content)

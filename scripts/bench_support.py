@@ -144,10 +144,10 @@ def write_faqkb_config(config_path: Path, docs_dir: Path, site_dir: Path) -> Non
 
 def load_checked_content(faq: Path):
     """faqkb's own load + validate; raises with the problems if the tree has errors."""
-    from faqkb import pipeline
-    from faqkb.problems import format_problems
+    from faqkb.content.check import check
+    from faqkb.content.problems import format_problems
 
-    content, problems = pipeline.check(faq, display_base=faq.parent)
+    content, problems = check(faq, display_base=faq.parent)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise BenchError(f"faqkb rejects the content tree {faq}:\n" + format_problems(errors[:20]))
@@ -156,7 +156,7 @@ def load_checked_content(faq: Path):
 
 def _sorted_categories(categories):
     try:
-        from faqkb.render import sorted_categories
+        from faqkb.content.order import sorted_categories
         return sorted_categories(categories)
     except Exception:  # noqa: BLE001 - only for page order in the peers' sites
         return sorted(categories, key=lambda c: c.slug)

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Print the Markdown table of error codes for docs/staff-guide.md, from faqkb.problems.CATALOG.
+"""Print the Markdown table of error codes for docs/staff-guide.md, from faqkb.content.problems.CATALOG.
 
 The guide's table is this script's output pasted in; tests/test_docs.py fails when they differ,
 so after adding or renaming a code run `.venv/bin/python scripts/error_codes_table.py` and paste.
 """
 
-from faqkb.problems import CATALOG, ERROR
+from faqkb.content.problems import CATALOG, ERROR
 
 
 def table() -> str:

@@ -56,8 +56,9 @@ class CapturedLog(logging.Handler):
         return [r.getMessage() for r in self.records]
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def cap_log():
+    """Every test: a warning MkDocs or faqkb logs fails the test unless the test read it (messages())."""
     handler = CapturedLog()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)

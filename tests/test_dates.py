@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from faqkb.cli import main
-from faqkb.dates import UnknownTimezone, shop_today
-from faqkb.pipeline import check
+from faqkb.staff.cli import main
+from faqkb.content.dates import UnknownTimezone, shop_today
+from faqkb.content.check import check
 
 FAQKB = Path(sys.executable).parent / "faqkb"
 # 01:30 on 5 December in Beijing is 17:30 on 4 December in UTC.

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from faqkb.problems import CATALOG
+from faqkb.content.problems import CATALOG
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "staff-guide.md"
@@ -44,7 +44,7 @@ def test_example_annotation_is_what_the_pull_request_check_prints():
 
 
 def test_example_entry_is_valid(tmp_path):
-    from faqkb import pipeline
+    from faqkb.content.check import check
 
     [block] = [b for b in re.findall(r"```yaml\n(.*?)```", guide(), re.S) if b.startswith("- id: refund-time")]
     entries = yaml.safe_load(block)
@@ -56,5 +56,5 @@ def test_example_entry_is_valid(tmp_path):
     others = "".join(f"- id: {i}\n  question: 问{n}\n  answer: 答\n  frequency: 1\n"
                      for n, i in enumerate(["refund-not-received", "how-to-return"]))
     (root / "after-sales" / "refunds.yml").write_text(block + others, encoding="utf-8")
-    _, problems = pipeline.check(root, display_base=tmp_path)
+    _, problems = check(root, display_base=tmp_path)
     assert problems == []

@@ -10,21 +10,21 @@ from pathlib import Path
 import pytest
 from gitrepo import git, repository_on_branch, write
 
-import faqkb.cli
-from faqkb.duplicates import THRESHOLD, find_duplicates
-from faqkb.load import load_content
+import faqkb.staff.cli
+from faqkb.staff.duplicates import THRESHOLD, find_duplicates
+from faqkb.content.load import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
 def duplicates_command(monkeypatch):
-    if "faqkb.duplicates" not in faqkb.cli.COMMAND_MODULES:
-        monkeypatch.setattr(faqkb.cli, "COMMAND_MODULES", faqkb.cli.COMMAND_MODULES + ("faqkb.duplicates",))
+    if "faqkb.staff.duplicates" not in faqkb.staff.cli.COMMAND_MODULES:
+        monkeypatch.setattr(faqkb.staff.cli, "COMMAND_MODULES", faqkb.staff.cli.COMMAND_MODULES + ("faqkb.staff.duplicates",))
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
-    status = faqkb.cli.main(["duplicates", *args])
+    status = faqkb.staff.cli.main(["duplicates", *args])
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -168,7 +168,7 @@ def test_content_errors_are_the_validators_messages_and_exit_1(tmp_path, monkeyp
 
 def test_threshold_outside_0_to_1_is_refused_in_chinese(capsys):
     with pytest.raises(SystemExit) as exit_info:
-        faqkb.cli.main(["duplicates", "--threshold", "75"])
+        faqkb.staff.cli.main(["duplicates", "--threshold", "75"])
     assert exit_info.value.code == 2
     assert "不是 0 到 1 之间的数" in capsys.readouterr().err
 

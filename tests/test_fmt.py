@@ -13,7 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from faqkb.cli import main
+from faqkb.staff.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -279,6 +279,7 @@ def comment_text(text: str) -> Counter:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(entry_files())
+@pytest.mark.slow
 def test_fmt_keeps_any_file_whole(case):
     text, expected = case
     with tempfile.TemporaryDirectory() as folder:

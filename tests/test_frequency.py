@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from faqkb.cli import main
+from faqkb.staff.cli import main
 
 REFUNDS = """\
 - id: refund-time

@@ -12,8 +12,8 @@ import textwrap
 import pytest
 import yaml
 
-from faqkb.cli import main
-from faqkb.new import propose_id
+from faqkb.staff.cli import main
+from faqkb.staff.new import propose_id
 
 TODAY = "2026-11-20"  # what the commands take as today: tests never read the real date
 

@@ -5,76 +5,18 @@ Runs the real `mkdocs serve` on a copy of the project and reads pages over HTTP.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import Serve
 
 pytestmark = pytest.mark.server  # runs the real `mkdocs serve`
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRY_FILE = Path("faq/after-sales/refunds/refunds.yml")
 ENTRY_ID = "refund-time"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Serve:
-    def __init__(self, project: Path):
-        self.port = _free_port()
-        self.lines: list[str] = []
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{self.port}"],
-            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            start_new_session=True)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def get(self, path: str, timeout: float = 5) -> str | None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as response:
-                return response.read().decode("utf-8")
-        except OSError:
-            return None
-
-    def wait_for(self, predicate, timeout: float = 120, what: str = ""):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                pytest.fail(f"mkdocs serve exited while waiting for {what}:\n" + "\n".join(self.lines[-30:]))
-            result = predicate()
-            if result:
-                return result
-            time.sleep(0.2)
-        pytest.fail(f"timed out waiting for {what}:\n" + "\n".join(self.lines[-30:]))
-
-    def builds(self) -> int:
-        return sum("Documentation built" in line or "Reloading browsers" in line for line in self.lines)
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
 
 
 def copy_project(tmp_path) -> Path:
@@ -121,7 +63,7 @@ def test_an_edited_answer_shows_up_and_the_search_follows(serve):
     before = serve.builds()
     _save(path, source.replace("  answer: |\n", "  answer: |\n    预览标记甲：退款规则已更新。\n\n", 1))
     serve.wait_for(lambda: "预览标记甲" in (serve.get(f"/q/{ENTRY_ID}/") or ""), what="the edited answer")
-    assert serve.builds() > before
+    serve.wait_for(lambda: serve.builds() > before, what="MkDocs to report the rebuild")  # output arrives late
     # The other question pages are still there after the rebuild.
     assert "运费" in (serve.get("/q/shipping-fee/") or "")
     # The search index is rewritten for the new content (in the background, right after the pages).

@@ -1,4 +1,4 @@
-"""Question pages are filled into one layout rendered by MkDocs (faqkb.render.QuestionLayout).
+"""Question pages are filled into one layout rendered by MkDocs (faqkb.site.layout.QuestionLayout).
 
 The promise is that the result is what MkDocs and Material would have produced for each page on
 their own. This test holds faqkb to it: it builds the sample site with the plugin, then builds
@@ -16,9 +16,15 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from faqkb import pipeline
-from faqkb.plugin import ASSETS, TEMPLATES, material_icon_svg
-from faqkb.render import Contact, QuestionLayout, RenderOptions, SLOT_CONTENT, slot_page
+from faqkb.content.check import check
+from faqkb.site.build import render_site
+from faqkb.site.engine import material_icon_svg
+from faqkb.site.plugin import ASSETS, TEMPLATES
+from faqkb.site.layout import SLOT_CONTENT, QuestionLayout, slot_page
+from faqkb.site.render import Contact, RenderOptions
+from faqkb.site.scripts import SEARCH_SCRIPT, search_script
+
+pytestmark = pytest.mark.slow  # two real mkdocs builds
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,14 +48,16 @@ def both_sites(tmp_path_factory):
     settings = project["plugins"][0]["faqkb"]
     options = RenderOptions(hot_count=settings["hot_questions"], contact=Contact(**settings["contact"]),
                             home_heading=settings["home_heading"], icon_svg=material_icon_svg)
-    built = pipeline.build(ROOT / "faq", display_base=ROOT, options=options,
-                           icon_exists=lambda name: material_icon_svg(name) is not None)
+    content, problems = check(ROOT / "faq", display_base=ROOT,
+                              icon_exists=lambda name: material_icon_svg(name) is not None)
+    built = render_site(content, problems, options)
     assert not built.has_errors
     docs = work / "docs"
     for page in built.pages:
         (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
         (docs / page.uri).write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets" / "faqkb")
+    (docs / SEARCH_SCRIPT).write_text(search_script(), encoding="utf-8")
     search_folder = next(p for p in (with_plugin / "search").iterdir() if p.is_dir())
     plain = dict(project, docs_dir=str(docs), site_dir=str(work / "plain-site"), plugins=[], nav=built.navigation,
                  extra_css=["assets/faqkb/faqkb.css"],
@@ -98,7 +106,7 @@ def test_without_directory_urls_every_question_is_one_html_file(tmp_path):
     config_file.write_text(yaml.safe_dump(dict(project, docs_dir=str(ROOT / "faq"), use_directory_urls=False),
                                           allow_unicode=True), encoding="utf-8")
     _build(config_file, tmp_path / "site")
-    content, _ = pipeline.check(ROOT / "faq")
+    content, _ = check(ROOT / "faq")
     assert sorted(p.name for p in (tmp_path / "site" / "q").iterdir()) == sorted(f"{e.id}.html" for e in content.entries)
     page = (tmp_path / "site" / "q" / "refund-time.html").read_text(encoding="utf-8")
     assert "退款多久能到账" in page and 'href="../index.html"' in page

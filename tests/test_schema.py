@@ -16,11 +16,11 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator, FormatChecker
 
-from faqkb import pipeline
-from faqkb import schema as faq_schema
-from faqkb.cli import main
-from faqkb.load import _KEBAB
-from faqkb.model import CATEGORY_FIELDS, CATEGORY_FILE, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS, SYNONYMS_FILE
+from faqkb.content.check import check
+from faqkb.staff import schema as faq_schema
+from faqkb.staff.cli import main
+from faqkb.content.syntax import KEBAB as _KEBAB
+from faqkb.content.model import CATEGORY_FIELDS, CATEGORY_FILE, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS, SYNONYMS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"
@@ -190,7 +190,7 @@ def test_schema_rejects_bad_fixture(case):
     found = {file: errors for file, errors in found.items() if errors}
     assert found == {file: sorted(errors) for file, errors in REJECTED[case].items()}
     # ... and only where the validator finds an error too: the schema must never be stricter.
-    _, problems = pipeline.check(root / "faq", display_base=root)
+    _, problems = check(root / "faq", display_base=root)
     assert set(found) <= {p.file for p in problems if p.is_error}
 
 

@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from faqkb import search
-from faqkb.export import FORMAT_VERSION, decode_postings, encode_postings, export_search
-from faqkb.index import Doc, SearchData
-from faqkb.load import load_content
-from faqkb.pipeline import check, search_data
-from faqkb.search import Searcher, term_key
+from faqkb.search import query as search
+from faqkb.search.version import FORMAT_VERSION
+from faqkb.search.export import decode_postings, encode_postings, export_search
+from faqkb.search.index import Doc, SearchData
+from faqkb.content.load import load_content
+from faqkb.content.check import check
+from faqkb.search.job import search_data
+from faqkb.search.query import Searcher, term_key
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = [json.loads(line) for line in (ROOT / "tests" / "data" / "search_queries.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -136,12 +138,13 @@ def test_character_tables_hold_readings_and_simplified_forms(sample):
     assert table["貨"]["s"] == "货" and table["發"]["s"] == "发"
 
 
+@pytest.mark.slow
 def test_postings_past_the_scored_ones_list_every_question_with_the_term_at_one_shared_score(sample, monkeypatch):
-    import faqkb.index
-    from faqkb.text import Segmenter
+    import faqkb.search.index
+    from faqkb.search.text import Segmenter
 
     content, full, _, _ = sample
-    monkeypatch.setattr(faqkb.index, "SCORED_POSTINGS", 3)
+    monkeypatch.setattr(faqkb.search.index, "SCORED_POSTINGS", 3)
     short, _ = search_data(content)
     assert short.terms.keys() == full.terms.keys()
     segmenter = Segmenter()
@@ -187,13 +190,14 @@ def test_an_entry_whose_words_are_all_common_is_found(write_tree):
     assert [r.id for r in Searcher(data, pinyin).search("花呗逾期额度", limit=3)][0] == "target"
 
 
+@pytest.mark.slow
 def test_scores_read_by_whole_blocks_equal_whoosh_posting_by_posting_for_any_split(write_tree, monkeypatch):
-    import faqkb.index
+    import faqkb.search.index
 
     content, _ = common_words_tree(write_tree)
     fast, _ = search_data(content)
     parallel, _ = search_data(content, processes=2)
-    monkeypatch.setattr(faqkb.index, "_frequencies", lambda matcher: matcher.items_as("weight"))
+    monkeypatch.setattr(faqkb.search.index, "_frequencies", lambda matcher: matcher.items_as("weight"))
     reference, _ = search_data(content)
     assert fast.terms == reference.terms
     assert parallel.terms == reference.terms

@@ -10,15 +10,15 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import signal
-import socket
 import subprocess
-import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import Serve
 
-from faqkb.load import load_content
+from faqkb.content.load import load_content
+
+pytestmark = pytest.mark.slow  # a fresh checkout per documented command
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "staff-guide.md"
@@ -93,28 +93,12 @@ def test_documented_command_runs_on_a_fresh_checkout(command, checkout):
         assert run("make validate", checkout).returncode == 0
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.server
 @pytest.mark.parametrize("command", sorted(SERVERS & set(DOCUMENTED)))
 def test_documented_preview_serves_the_help_site(command, checkout):
-    address = f"127.0.0.1:{free_port()}"
-    process = subprocess.Popen(["bash", "-c", f"exec {command} ADDR={address}"], cwd=checkout,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    server = Serve(checkout, ["bash", "-c", f"exec {command} ADDR=127.0.0.1:{{port}}"])
     try:
-        log = []
-        for line in process.stdout:  # wait for the state, not for a time: MkDocs says when it serves
-            log.append(line)
-            if "Serving on" in line:
-                break
-        else:
-            pytest.fail("".join(log))
-        with urllib.request.urlopen(f"http://{address}/", timeout=30) as response:
-            assert response.status == 200 and "热门问题" in response.read().decode("utf-8")
+        page = server.wait_for(lambda: server.get("/"), what="the preview's home page")
+        assert "热门问题" in page
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        process.wait(timeout=30)
+        server.stop()

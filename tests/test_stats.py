@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from faqkb import cli, pipeline, stats
-from faqkb.link import link
-from faqkb.stats import collect_stats
+from faqkb.content.check import check
+from faqkb.staff import cli, stats
+from faqkb.content.link import link
+from faqkb.staff.stats import collect_stats
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 23)
@@ -93,13 +94,13 @@ def shop(write_tree, tmp_path, monkeypatch):
 @pytest.fixture
 def faqkb(monkeypatch):
     """`faqkb …` with the stats command, whether or not cli.py lists it yet."""
-    if "faqkb.stats" not in cli.COMMAND_MODULES:
-        monkeypatch.setattr(cli, "COMMAND_MODULES", cli.COMMAND_MODULES + ("faqkb.stats",))
+    if "faqkb.staff.stats" not in cli.COMMAND_MODULES:
+        monkeypatch.setattr(cli, "COMMAND_MODULES", cli.COMMAND_MODULES + ("faqkb.staff.stats",))
     return cli.main
 
 
 def collect(root, max_age_days=180, top=10) -> stats.Stats:
-    content, problems = pipeline.check(root)
+    content, problems = check(root)
     assert not [p for p in problems if p.is_error]
     return collect_stats(content, link(content.entries), TODAY, max_age_days, top=top)
 

@@ -3,8 +3,8 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from faqkb.search import analyze
-from faqkb.text import INTENT_KINDS, Segmenter, chinese_numeral_value, intents, is_cjk, normalize, question_characters, \
+from faqkb.search.query import analyze
+from faqkb.search.text import INTENT_KINDS, Segmenter, chinese_numeral_value, intents, is_cjk, normalize, question_characters, \
     split_stop_words
 
 
@@ -20,7 +20,7 @@ def test_traditional_characters_become_simplified():
 
 def test_simplifying_once_is_enough():
     """The browser converts each character once, so no Simplified form may itself be converted again."""
-    from faqkb.text import traditional_to_simplified
+    from faqkb.search.text import traditional_to_simplified
 
     table = traditional_to_simplified()
     assert normalize("薴") == normalize("苧") == "苎"

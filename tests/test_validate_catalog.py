@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from faqkb import pipeline
-from faqkb.plugin import material_icon_svg
-from faqkb.problems import CATALOG, format_problems
+from faqkb.content.check import check
+from faqkb.site.engine import material_icon_svg
+from faqkb.content.problems import CATALOG, format_problems
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 TODAY = dt.date(2026, 11, 23)  # the catalog's "today": its expected texts never change with the real date
@@ -19,7 +19,7 @@ CASES = sorted(p.name for p in BAD.iterdir() if p.is_dir())
 
 
 def check_case(case: str):
-    _, problems = pipeline.check(BAD / case / "faq", display_base=BAD / case, today=TODAY,
+    _, problems = check(BAD / case / "faq", display_base=BAD / case, today=TODAY,
                                  icon_exists=lambda name: material_icon_svg(name) is not None)
     return problems
 
@@ -41,7 +41,7 @@ def test_every_code_in_the_catalog_has_a_bad_fixture():
 
 
 def test_missing_content_folder_is_reported_not_raised(tmp_path):
-    _, problems = pipeline.check(tmp_path / "nope", display_base=tmp_path)
+    _, problems = check(tmp_path / "nope", display_base=tmp_path)
     assert [p.code for p in problems] == ["FAQ207"]
     assert "nope" in problems[0].message
 
@@ -78,8 +78,8 @@ def test_inline_link_error_points_at_the_line_inside_the_answer():
 
 
 def test_future_updated_date_depends_on_today(tmp_path, write_tree):
-    from faqkb.load import load_content
-    from faqkb.validate import validate
+    from faqkb.content.load import load_content
+    from faqkb.content.validate import validate
 
     root = write_tree({"a/_category.yml": "title: 甲\n",
                        "a/x.yml": "- id: x\n  question: 问\n  answer: 答\n  frequency: 1\n  updated: 2026-12-01\n"})
@@ -89,7 +89,7 @@ def test_future_updated_date_depends_on_today(tmp_path, write_tree):
 
 
 def test_a_file_that_cannot_be_read_is_not_buried_under_links_to_its_entries(write_tree):
-    from faqkb.pipeline import check
+    from faqkb.content.check import check
 
     root = write_tree({"a/_category.yml": "title: 甲\n",
                        "a/x.yml": "- id: x\n  question: 问\n  answer: 见 [[y]]\n  frequency: 2\n  related: [y]\n",

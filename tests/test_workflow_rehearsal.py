@@ -16,6 +16,8 @@ import pytest
 from gitrepo import git
 from workflows import run_job
 
+pytestmark = pytest.mark.slow  # workflow jobs run in fresh checkouts
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 REFUNDS = "faq/after-sales/refunds/refunds.yml"
@@ -84,7 +86,7 @@ def test_a_new_question_that_repeats_one_gets_a_warning_but_passes(checkout, tmp
 @pytest.mark.parametrize(("changed", "code"), [("faq", "false"), ("README.md", "true"), ("plugins", "true")])
 def test_the_code_job_runs_only_when_something_outside_faq_changes(checkout, tmp_path, changed, code):
     target = {"faq": checkout / REFUNDS, "README.md": checkout / "README.md",
-              "plugins": checkout / "plugins" / "faqkb" / "model.py"}[changed]
+              "plugins": checkout / "plugins" / "faqkb" / "content" / "model.py"}[changed]
     target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     commit(checkout, f"Touch {changed}")
     job = run_job(WORKFLOWS / "pull-request.yml", "changes", checkout, github=pull_request_context(checkout),

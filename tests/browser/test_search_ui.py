@@ -13,9 +13,9 @@ import pytest
 import yaml
 from playwright.sync_api import expect
 
-from faqkb.load import load_content
-from faqkb.pipeline import search_data
-from faqkb.search import Searcher
+from faqkb.content.load import load_content
+from faqkb.search.job import search_data
+from faqkb.search.query import Searcher
 
 from conftest import CONFIG_FILE, ROOT, build_site, serving  # tests/browser is on sys.path (rootdir-relative conftest)
 
@@ -67,16 +67,16 @@ def test_browser_ranks_exactly_like_the_command_line(page, site_server, referenc
 def shared_score_site(tmp_path_factory):
     """The sample built with 3 scored postings per term, so most lists end in entries sharing one score
     (on the sample itself no term reaches the real limit; on a large help centre most common ones do)."""
-    import faqkb.index
+    import faqkb.search.index
 
-    saved = faqkb.index.SCORED_POSTINGS
-    faqkb.index.SCORED_POSTINGS = 3  # the forked search worker of the build inherits it
+    saved = faqkb.search.index.SCORED_POSTINGS
+    faqkb.search.index.SCORED_POSTINGS = 3  # the forked search worker of the build inherits it
     try:
         site = build_site(tmp_path_factory.mktemp("shared-score") / "site")
         content, _ = load_content(ROOT / "faq")
         data, pinyin = search_data(content)
     finally:
-        faqkb.index.SCORED_POSTINGS = saved
+        faqkb.search.index.SCORED_POSTINGS = saved
     assert sum(1 for postings in data.terms.values() if len(postings) > 3) > 100
     with serving(site) as url:
         yield url, Searcher(data, pinyin)

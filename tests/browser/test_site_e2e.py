@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from faqkb.load import load_content
-from faqkb.model import QUESTION_DIR, Category, Entry
+from faqkb.content.load import load_content
+from faqkb.content.model import QUESTION_DIR, Category, Entry
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILE = ROOT / "mkdocs.yml"

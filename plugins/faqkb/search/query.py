@@ -1,6 +1,6 @@
 """Ranking a shopper's query against the term table: the reference the browser search mirrors.
 
-assets/search.js implements the same steps in the same order with the constants exported in the
+engine.js implements the same steps in the same order with the constants exported in the
 search metadata; tests run the same queries through both and compare the results.
 
 A query is normalised, split at filler words, and every substring found in the term table becomes
@@ -73,6 +73,13 @@ class Analysis:
     ascii: list[tuple[str, int]]
     units: dict[int, float]  # position -> how much it counts toward coverage
     intents: int  # what it asks (text.intents)
+
+
+@dataclass
+class QuerySteps:
+    analysis: Analysis
+    found: list[QueryTerm]  # matched terms, typo guesses last
+    ranked: list[tuple[int, float, list[str]]]  # (doc number, score, matched terms), best first
 
 
 @dataclass
@@ -280,15 +287,19 @@ class Searcher:
                 out.append(term)
         return sorted(out, key=lambda t: (len(t), t))
 
-    def search(self, query: str, limit: int = 10, prefix: bool = False) -> list[Result]:
+    def steps(self, query: str, limit: int = 10, prefix: bool = False) -> QuerySteps:
+        """Every step of a query: what engine.js computes too (tests compare them step by step)."""
         analysis = analyze(query)
         found = match_terms(analysis, self.has, self.prefix_terms, prefix)
         for spelling, start, end in typo_candidates(analysis, found, lambda ch: self.pinyin.get(ch, [])):
             if self.has(spelling):
                 found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end, guess=True))
+        ranked = rank(analysis, found, self.postings, self.question, self.data.intent_scores, limit)
+        return QuerySteps(analysis, found, ranked)
+
+    def search(self, query: str, limit: int = 10, prefix: bool = False) -> list[Result]:
         results = []
-        for number, score, matched in rank(analysis, found, self.postings, self.question,
-                                           self.data.intent_scores, limit):
+        for number, score, matched in self.steps(query, limit, prefix).ranked:
             doc = self.data.docs[number]
             results.append(Result(number, doc.id, doc.question, self.data.categories[doc.category],
                                   score, matched))

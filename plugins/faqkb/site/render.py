@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 import markdown
 import nh3
 
-from .link import INLINE_LINK, Links
-from .model import QUESTION_DIR, Category, Content, Entry
+from ..content.link import Links
+from ..content.model import QUESTION_DIR, Category, Content, Entry
+from ..content.order import by_frequency, sorted_categories
+from ..content.syntax import INLINE_LINK
 
 EXCERPT_LENGTH = 60
 
@@ -99,21 +101,6 @@ def relative_url(from_uri: str, to_uri: str, directory_urls: bool = True) -> str
     return "./" if rel in (".", "./") else rel
 
 
-def sorted_categories(categories: list[Category]) -> list[Category]:
-    """Manual `order` first, then by how often their questions are asked, most first."""
-
-    def key(category: Category):
-        total = sum(e.frequency for e in category.all_entries())
-        manual = category.order if isinstance(category.order, int) else None
-        return (manual is None, manual or 0, -total, category.slug)
-
-    return sorted(categories, key=key)
-
-
-def by_frequency(entries) -> list[Entry]:
-    return sorted(entries, key=lambda e: (-e.frequency, e.question))
-
-
 def excerpt(answer_html: str, length: int = EXCERPT_LENGTH) -> str:
     """Plain text of the answer's first paragraph (tables and lists read badly flattened)."""
     first = re.search(r"<p>(.*?)</p>", answer_html, re.S)
@@ -144,6 +131,17 @@ def _separate_lists(text: str) -> str:
             out.append("")
         out.append(line)
     return "\n".join(out)
+
+
+def front_matter(title: str, description: str, kind: str) -> str:
+    """A page's YAML front matter. Material prints page.meta.title and description without escaping
+    them, so they are escaped here; JSON strings are valid YAML scalars, so any text is safe."""
+    return "---\n" + "\n".join([
+        f"title: {json.dumps(html.escape(title), ensure_ascii=False)}",
+        f"description: {json.dumps(html.escape(description), ensure_ascii=False)}",
+        f"faqkb: {kind}",
+        "hide: [toc]",  # headings are raw HTML, so the table of contents would stay empty
+    ]) + "\n---"
 
 
 class Renderer:
@@ -202,7 +200,7 @@ class Renderer:
         answer = self.answer_html[entry.id] = self.render_answer(entry, uri)
         self.excerpts[entry.id] = excerpt(answer)
         parts = [
-            self._front_matter(entry.question, self.excerpts[entry.id], "question"),
+            front_matter(entry.question, self.excerpts[entry.id], "question"),
             self._breadcrumb(uri, entry.category),
             f'<h1 class="faqkb-question">{html.escape(entry.question)}</h1>',
             f'<div class="faqkb-answer">\n{answer}\n</div>',
@@ -225,7 +223,7 @@ class Renderer:
         uri = category_uri(category.path)
         description = category.description if isinstance(category.description, str) else ""
         parts = [
-            self._front_matter(category.title, description, "category"),
+            front_matter(category.title, description, "category"),
             self._breadcrumb(uri, category.path[:-1]),
             f'<h1>{html.escape(category.title)}</h1>',
         ]
@@ -244,7 +242,7 @@ class Renderer:
         hot = by_frequency(self.content.entries)[: options.hot_count]
         search_url = html.escape(posixpath.join(self.url(uri, "search/index.md"), ""))
         parts = [
-            self._front_matter("首页", options.home_heading, "home"),
+            front_matter("首页", options.home_heading, "home"),
             '<section class="faqkb-hero">'
             f'<h1>{html.escape(options.home_heading)}</h1>'
             f'<form class="faqkb-hero-search" role="search" action="{search_url}" method="get">'
@@ -265,7 +263,7 @@ class Renderer:
         uri = "search/index.md"
         hot = by_frequency(self.content.entries)[: self.options.hot_count]
         parts = [
-            self._front_matter("搜索结果", "在帮助中心搜索问题", "search"),
+            front_matter("搜索结果", "在帮助中心搜索问题", "search"),
             '<div id="faqkb-search-page">'
             '<h1>搜索结果</h1>'
             '<form class="faqkb-page-search" role="search" action="./" method="get">'
@@ -282,17 +280,6 @@ class Renderer:
         return Page(uri, "搜索结果", "\n\n".join(parts) + "\n", "search")
 
     # -- pieces --------------------------------------------------------------------------------
-    @staticmethod
-    def _front_matter(title: str, description: str, kind: str) -> str:
-        # Material prints page.meta.title and description without escaping them, so they are
-        # escaped here; JSON strings are valid YAML scalars, so any text is safe in front matter.
-        return "---\n" + "\n".join([
-            f"title: {json.dumps(html.escape(title), ensure_ascii=False)}",
-            f"description: {json.dumps(html.escape(description), ensure_ascii=False)}",
-            f"faqkb: {kind}",
-            "hide: [toc]",  # headings are raw HTML, so the table of contents would stay empty
-        ]) + "\n---"
-
     def _breadcrumb(self, uri: str, path: tuple[str, ...]) -> str:
         links = [f'<a href="{self.url(uri, "index.md")}">首页</a>']
         for depth in range(1, len(path) + 1):
@@ -357,43 +344,6 @@ class Renderer:
         # Neither "</script>" nor "<!--" may appear inside a script element.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return f'<script type="application/ld+json">{text}</script>'
-
-
-# Every question page has the same layout: MkDocs renders one page of placeholders through the
-# theme, and each question's page is that output with the placeholders filled in. Rendering
-# thousands of pages through Python-Markdown and Material's templates one by one was most of a
-# large site's build time; the filled pages are byte for byte what the theme would have produced
-# for the same title, description, URL and content.
-SLOT_ID = "faqkb-slot-id"
-SLOT_TITLE = "FAQKB-SLOT-TITLE"
-SLOT_DESCRIPTION = "FAQKB-SLOT-DESCRIPTION"
-SLOT_CONTENT = '<div data-faqkb-slot="content"><h1></h1></div>'  # an h1, or Material adds the title
-_SLOTS = re.compile("|".join(re.escape(slot) for slot in (SLOT_ID, SLOT_TITLE, SLOT_DESCRIPTION, SLOT_CONTENT)))
-
-
-def slot_page() -> Page:
-    """The page of placeholders that MkDocs renders as the layout of every question page."""
-    uri = question_uri(SLOT_ID)
-    front = Renderer._front_matter(SLOT_TITLE, SLOT_DESCRIPTION, "question")
-    return Page(uri, SLOT_TITLE, f"{front}\n\n{SLOT_CONTENT}\n", "question", SLOT_DESCRIPTION, SLOT_CONTENT)
-
-
-class QuestionLayout:
-    """The theme's output for the slot page, split at its placeholders, ready to be filled."""
-
-    def __init__(self, rendered: str):
-        if rendered.count(SLOT_CONTENT) != 1:
-            raise ValueError("the theme did not print the question page's content exactly once")
-        self._pieces = _SLOTS.split(rendered)
-        self._slots = _SLOTS.findall(rendered)
-
-    def fill(self, page: Page, entry_id: str) -> str:
-        values = {SLOT_ID: entry_id, SLOT_TITLE: html.escape(page.title), SLOT_DESCRIPTION: html.escape(page.description),
-                  SLOT_CONTENT: page.body}
-        out = [self._pieces[0]]
-        for slot, piece in zip(self._slots, self._pieces[1:]):
-            out += (values[slot], piece)
-        return "".join(out)
 
 
 def render_pages(content: Content, links: Links, options: RenderOptions | None = None,

@@ -21,8 +21,8 @@ import argparse
 import json
 from pathlib import Path
 
-from .load import _KEBAB
-from .model import CATEGORY_FIELDS, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS
+from ..content.syntax import KEBAB
+from ..content.model import CATEGORY_FIELDS, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ENTRIES_SCHEMA_FILE = "faq-entries.schema.json"
@@ -31,7 +31,7 @@ SYNONYMS_SCHEMA_FILE = "faq-synonyms.schema.json"
 DEFAULT_OUT = "schemas"
 
 # The validator's id rule, as JSON Schema needs it: a pattern string (this one is also valid ECMAScript).
-ID_PATTERN = _KEBAB.pattern
+ID_PATTERN = KEBAB.pattern
 # Editors read YAML 1.2, where 2026-11-01 is text, and faqkb reads it as a date: both match this.
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # "Some visible character": the validator rejects text that is empty or only spaces (FAQ104).

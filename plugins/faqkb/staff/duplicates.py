@@ -38,11 +38,11 @@ from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
 
-from .cli import check_project
-from .load import load_content
-from .model import Content, Entry
-from .problems import github_data, github_property, format_problems
-from .text import PARTICLES, char_pinyins, is_cjk, normalize, runs, split_stop_words
+from .project import check_project
+from ..content.load import load_content
+from ..content.model import Content, Entry
+from ..content.problems import github_data, github_property, format_problems
+from ..search.text import PARTICLES, char_pinyins, is_cjk, normalize, runs, split_stop_words
 
 THRESHOLD = 0.75
 PAIR_WEIGHT = 0.5  # a pair of neighbouring characters counts half as much as one more character

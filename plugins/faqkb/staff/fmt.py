@@ -10,9 +10,9 @@ from pathlib import Path
 from ruamel.yaml.error import YAMLError
 
 from . import yamledit
-from .cli import check_project
-from .model import CATEGORY_FILE, Content, Entry
-from .problems import Problem, sort_problems
+from .project import check_project
+from ..content.model import CATEGORY_FILE, Content, Entry
+from ..content.problems import Problem, sort_problems
 
 # Problems that leave a file unreadable, or its entries impossible to order or to match up with
 # what ruamel reads: such files are not touched.

@@ -7,92 +7,26 @@ import importlib
 import sys
 from pathlib import Path
 
-import yaml
 
-from . import pipeline
-from .dates import DEFAULT_TIMEZONE, UnknownTimezone, parse_day, shop_today
-from .problems import format_problems, summary
+from ..content.check import check
+from ..content.dates import UnknownTimezone
+from ..content.problems import format_problems, summary
+from .project import check_project, project_max_depth, project_today, whole_number, day
 
 
 # Modules that add a subcommand: each has register(subparsers), which adds its parser and sets
 # `run` (a function of the parsed arguments returning the exit status).
 COMMAND_MODULES: tuple[str, ...] = (
-    "faqkb.schema",
-    "faqkb.fmt", "faqkb.frequency", "faqkb.new", "faqkb.stats", "faqkb.duplicates",
+    "faqkb.staff.schema",
+    "faqkb.staff.fmt", "faqkb.staff.frequency", "faqkb.staff.new", "faqkb.staff.stats", "faqkb.staff.duplicates",
 )
-
-
-class _AnyTagLoader(yaml.SafeLoader):
-    """Reads mkdocs.yml even where it uses tags such as !!python/name (Material's emoji settings)."""
-
-
-_AnyTagLoader.add_multi_constructor("", lambda loader, suffix, node: None)
-
-
-def plugin_settings(config_file: Path) -> dict:
-    """The faqkb plugin's options from mkdocs.yml, or {} where there are none."""
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
-    except (OSError, yaml.YAMLError):
-        return {}
-    for plugin in config.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("faqkb"), dict):
-            return plugin["faqkb"]
-    return {}
-
-
-def whole_number(minimum: int = 0):
-    """An argparse type: a whole number of at least `minimum`, with the error in Chinese."""
-
-    def parse(text: str) -> int:
-        value = int(text) if text.strip().isdecimal() else -1
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"“{text}”不是大于等于 {minimum} 的整数")
-        return value
-
-    return parse
-
-
-def day(text: str):
-    """An argparse type: a date written YYYY-MM-DD, with the error in Chinese."""
-    try:
-        return parse_day(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def project_timezone(config_file: Path | str = "mkdocs.yml") -> str:
-    """The shop's time zone: the faqkb plugin's timezone in mkdocs.yml, else Asia/Shanghai."""
-    zone = plugin_settings(Path(config_file)).get("timezone")
-    return zone if isinstance(zone, str) and zone.strip() else DEFAULT_TIMEZONE
-
-
-def project_today(config_file: Path | str = "mkdocs.yml"):
-    """Today's date in the shop's time zone (validate, stats and new all date things by it)."""
-    return shop_today(project_timezone(config_file))
-
-
-def project_max_depth(config_file: Path | str = "mkdocs.yml") -> int:
-    """How many levels the site allows: the faqkb plugin's max_depth in mkdocs.yml, else 4.
-
-    Every command checks content against it, so none rejects (or accepts) what the build would not.
-    """
-    depth = plugin_settings(Path(config_file)).get("max_depth")
-    return depth if isinstance(depth, int) and not isinstance(depth, bool) and depth > 0 else 4
-
-
-def check_project(content_dir: Path | str, today=None):
-    """pipeline.check as the commands run it: paths shown from the working folder, the site's depth,
-    today in the shop's time zone."""
-    return pipeline.check(content_dir, display_base=Path.cwd(), max_depth=project_max_depth(),
-                          today=today or project_today())
 
 
 def _validate(args: argparse.Namespace) -> int:
     max_depth = args.max_depth or project_max_depth(args.config)
-    from .plugin import material_icon_svg
+    from ..site.engine import material_icon_svg
 
-    _, problems = pipeline.check(args.path, display_base=Path.cwd(), max_depth=max_depth,
+    _, problems = check(args.path, display_base=Path.cwd(), max_depth=max_depth,
                                  today=args.today or project_today(args.config),
                                  icon_exists=lambda name: material_icon_svg(name) is not None)
     if problems:
@@ -106,14 +40,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _search(args: argparse.Namespace) -> int:
     import json
 
-    from .search import Searcher
+    from ..search.job import search_data
+    from ..search.query import Searcher
 
     content, problems = check_project(args.content)
     if any(p.is_error for p in problems):
         print(format_problems([p for p in problems if p.is_error]), file=sys.stderr)
         print("内容有错误，请先修正（make validate 会列出全部问题）。", file=sys.stderr)
         return 1
-    data, pinyin = pipeline.search_data(content)
+    data, pinyin = search_data(content)
     results = Searcher(data, pinyin).search(args.query, limit=args.limit)
     if args.json:
         print(json.dumps([{"id": r.id, "url": r.url, "question": r.question, "breadcrumb": r.breadcrumb,

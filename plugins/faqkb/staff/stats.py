@@ -15,11 +15,11 @@ import sys
 import unicodedata
 from dataclasses import asdict, dataclass, field
 
-from .cli import check_project, day, project_today, whole_number
-from .link import Links, link
-from .model import Category, Content, Entry
-from .problems import format_problems
-from .render import by_frequency, sorted_categories
+from .project import check_project, day, project_today, whole_number
+from ..content.link import Links, link
+from ..content.model import Category, Content, Entry
+from ..content.problems import format_problems
+from ..content.order import by_frequency, sorted_categories
 
 DEFAULT_MAX_AGE = 180
 DEFAULT_TOP = 10

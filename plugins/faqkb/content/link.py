@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from .model import Entry
-
-# [[refund-time]] or [[refund-time|自定义文字]]
-INLINE_LINK = re.compile(r"\[\[(?P<id>[^\[\]|\n]+)(?:\|(?P<text>[^\[\]\n]+))?\]\]")
+from .syntax import inline_targets
 
 
 @dataclass
@@ -24,10 +21,6 @@ class Links:
         shown = list(self.declared.get(entry_id, []))
         shown += [other for other in self.incoming.get(entry_id, []) if other not in shown]
         return shown
-
-
-def inline_targets(answer: str) -> list[str]:
-    return [match.group("id").strip() for match in INLINE_LINK.finditer(answer)]
 
 
 def link(entries: list[Entry]) -> Links:

@@ -34,7 +34,7 @@ from ruamel.yaml.error import CommentMark, YAMLError
 from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from .model import ENTRY_FIELDS
+from ..content.model import ENTRY_FIELDS
 
 BOM = "\ufeff"
 # ruamel drops a leading `---` line and any comments above it, so those lines are kept aside verbatim.

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import fmt, yamledit
-from .cli import check_project
-from .model import Content, Entry
-from .text import normalize
+from .project import check_project
+from ..content.model import Content, Entry
+from ..search.text import normalize
 
 ID_COLUMNS = ("id",)
 QUESTION_COLUMNS = ("question", "问题")

@@ -19,11 +19,10 @@ from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.filedb.filestore import RamStorage
 from whoosh.system import pack_uint
 
-from .model import Category, Content, Entry
-from .render import by_frequency, sorted_categories
+from ..content.model import Category, Content, Entry
+from ..content.order import by_frequency, sorted_categories
 from .text import INTENT_KINDS, Segmenter, intents, normalize, question_characters, synonym_table
 
-INDEX_VERSION = 4
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 2.4, "tags": 1.5, "category": 0.8, "answer": 0.7}
 FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never asked, among equal matches
 SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)

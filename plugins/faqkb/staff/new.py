@@ -21,12 +21,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 
 from . import fmt, yamledit
-from .cli import check_project, day, project_today, whole_number
+from .project import check_project, day, project_today, whole_number
 from .frequency import question_key
-from .load import YAML_SUFFIXES, is_kebab
-from .model import Category, Content
-from .problems import format_problems
-from .text import PARTICLES, STOP_SET, Segmenter, is_cjk, normalize, runs, split_stop_words
+from ..content.load import YAML_SUFFIXES
+from ..content.syntax import is_kebab
+from ..content.model import Category, Content
+from ..content.problems import format_problems
+from ..search.text import PARTICLES, STOP_SET, Segmenter, is_cjk, normalize, runs, split_stop_words
 
 # A proposed id reads like a short phrase: 退款多久能到账？ → tui-kuan-duo-jiu-dao-zhang. Whole
 # words are kept, so it may run one syllable over.

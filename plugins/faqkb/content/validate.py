@@ -8,10 +8,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .link import INLINE_LINK
-from .load import is_kebab
 from .model import CATEGORY_FIELDS, RESERVED_TOP_LEVEL, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS, Category, Content, Entry
 from .problems import Problem
+from .syntax import INLINE_LINK, is_kebab
 
 FIELD_NAMES_ZH = {
     "id": "唯一标识，小写英文加连字符，例如 refund-time",

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from pathlib import Path
 
 import yaml
@@ -298,9 +297,3 @@ def _synonym_groups(node: Node, display: str) -> tuple[list[SynonymGroup], list[
                                    item_positions=[position(n) for n in items]))
     return groups, []
 
-
-_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def is_kebab(text: object) -> bool:
-    return isinstance(text, str) and bool(_KEBAB.match(text))

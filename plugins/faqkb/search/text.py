@@ -28,7 +28,7 @@ STOP_WORDS = tuple(sorted(set(
     "麻烦 您好 你好 咋办 咋样 怎么弄 怎么搞 应该 到底 嗯嗯 大概 那个啥 一下子 问一下 请教 的时候 这种 那种 "
     "有点 比较 非常 特别 真的".split()), key=lambda w: (-len(w), w)))
 STOP_SET = frozenset(STOP_WORDS)
-# Alternatives longest first: at each position the longest filler word wins, as in assets/search.js.
+# Alternatives longest first: at each position the longest filler word wins, as in engine.js.
 _STOP_WORD = re.compile("|".join(map(re.escape, STOP_WORDS)))
 PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢")
 
@@ -48,7 +48,7 @@ INTENTS = {
 INTENT_KINDS = tuple(INTENTS)
 # word → the bit of its kind in an intents mask
 INTENT_WORDS = {word: bit for bit, words in enumerate(INTENTS.values()) for word in words.split()}
-# Alternatives longest first, as in assets/search.js: 怎么办 is "how", not 怎么 and a leftover 办.
+# Alternatives longest first, as in engine.js: 怎么办 is "how", not 怎么 and a leftover 办.
 INTENT_ORDER = tuple(sorted(INTENT_WORDS, key=lambda w: (-len(w), w)))
 _INTENT_WORD = re.compile("|".join(map(re.escape, INTENT_ORDER)))
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import json
 import math
 
-from .index import INDEX_VERSION, SearchData
-from .search import CONSTANTS, term_key
+from .index import SearchData
+from .query import CONSTANTS, term_key
 from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTICLES, STOP_WORDS, \
     traditional_to_simplified
+from .version import FORMAT_VERSION
 
-FORMAT_VERSION = 4
 DOC_CHUNK = 4
 # Raw JSON per file, before gzip. Small files, because a query fetches one per character and one
 # per matched term and pays for whatever else hashed into the same file.
@@ -26,7 +26,7 @@ INTENT_BITS = len(INTENT_KINDS)  # the low bits of each entry's number in meta["
 
 
 def fnv1a(text: str) -> int:
-    """32-bit FNV-1a of the UTF-8 bytes; assets/search.js computes the same."""
+    """32-bit FNV-1a of the UTF-8 bytes; engine.js computes the same."""
     value = 0x811C9DC5
     for byte in text.encode("utf-8"):
         value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
@@ -72,7 +72,7 @@ def encode_postings(postings: list[tuple[int, int]]) -> list[int]:
 
 
 def decode_postings(flat: list[int]) -> list[tuple[int, int]]:
-    """encode_postings undone, best first (assets/search.js decodes the same way)."""
+    """encode_postings undone, best first (engine.js decodes the same way)."""
     postings, number = [], 0
     scored_end = 1 + 2 * flat[0]
     for i in range(1, scored_end, 2):
@@ -136,7 +136,7 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
 
     meta = {
         "v": FORMAT_VERSION,
-        "index": INDEX_VERSION,
+        "index": FORMAT_VERSION,  # kept: the files of format 1 to 4 all carried it
         "docs": len(data.docs),
         "docChunk": DOC_CHUNK,
         "lexicon": lexicon_files,

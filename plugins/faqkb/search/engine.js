@@ -1,0 +1,499 @@
+/* faqkb search engine: the same steps, in the same order and with the same constants, as
+ * plugins/faqkb/search/query.py, over the static index that export.py writes.
+ *
+ * No DOM and no network here: files come from the `load(path)` given to createEngine (fetch in
+ * the browser, the file system in Node's tests, tests/js/engine.test.js). Runs in browsers and
+ * in Node (module.exports). */
+(function (root, factory) {
+  if (typeof module === "object" && module.exports) module.exports = factory();
+  else root.faqkbEngine = factory();
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
+
+  // ---- text pipeline (search/text.py) ------------------------------------------------------------
+  function isCjk(text) { return text.length > 0 && text[0] >= "\u3400" && text[0] <= "\ufaff"; }
+
+  var numeralDigits = { "零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9 };
+  var numeralScales = { "十": 10, "百": 100, "千": 1000 };
+
+  function numeralValue(text) {
+    var chars = Array.from(text);
+    if (chars.every(function (ch) { return ch in numeralDigits; })) {
+      return String(BigInt(chars.map(function (ch) { return numeralDigits[ch]; }).join("")));
+    }
+    var total = 0, digit = null;
+    for (var i = 0; i < chars.length; i++) {
+      var ch = chars[i];
+      if (ch in numeralDigits) {
+        if (numeralDigits[ch] === 0) continue;
+        if (digit !== null) return null;
+        digit = numeralDigits[ch];
+      } else {
+        total += (digit !== null ? digit : 1) * numeralScales[ch];
+        digit = null;
+      }
+    }
+    return String(total + (digit || 0));
+  }
+
+  // NFKC, lower case, Traditional → Simplified (`t2s`: the characters looked up so far), 七天 → 7天.
+  function normalize(text, meta, t2s) {
+    text = text.normalize("NFKC").toLowerCase();
+    text = Array.from(text).map(function (ch) { return t2s.get(ch) || ch; }).join("");
+    if (!meta.numeral) {
+      meta.numeral = new RegExp("([零〇一二两三四五六七八九十百千]+)(?=(?:" + meta.units.join("|") + "))", "g");
+    }
+    return text.replace(meta.numeral, function (all, numeral) {
+      var value = numeralValue(numeral);
+      return value === null ? numeral : value;
+    });
+  }
+
+  function splitStopWords(run, meta) {
+    if (!meta.stopSet) meta.stopSet = new Set(meta.stop);
+    var longest = meta.stop[0].length, pieces = [], start = 0, index = 0;
+    while (index < run.length) {
+      var matched = 0;
+      for (var size = Math.min(longest, run.length - index); size > 0; size--) {
+        if (meta.stopSet.has(run.substr(index, size))) { matched = size; break; }
+      }
+      if (matched) {
+        if (index > start) pieces.push([run.slice(start, index), start]);
+        index += matched;
+        start = index;
+      } else {
+        index += 1;
+      }
+    }
+    if (start < run.length) pieces.push([run.slice(start), start]);
+    return pieces;
+  }
+
+  // What the text asks, as a bit mask over the kinds (text.intents): longest words first.
+  function intents(text, meta) {
+    if (!meta.intentWord) {
+      meta.intentKind = new Map(meta.intents);
+      meta.intentWord = new RegExp(meta.intents.map(function (pair) {
+        return pair[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      }).join("|"), "g");
+    }
+    var mask = 0, match;
+    meta.intentWord.lastIndex = 0;
+    while ((match = meta.intentWord.exec(text)) !== null) mask |= 1 << meta.intentKind.get(match[0]);
+    return mask;
+  }
+
+  // ---- query analysis and matching (search/query.py) ---------------------------------------------
+  function analyze(query, meta, t2s) {
+    var c = meta.constants;
+    var text = Array.from(normalize(query, meta, t2s)).slice(0, c.queryMaxChars).join("");
+    var cjk = [], ascii = [], units = new Map(), match;
+    RUN.lastIndex = 0;
+    while ((match = RUN.exec(text)) !== null) {
+      var run = match[0], start = match.index;
+      if (isCjk(run)) {
+        splitStopWords(run, meta).forEach(function (piece) {
+          cjk.push([piece[0], start + piece[1]]);
+          for (var i = 0; i < piece[0].length; i++) units.set(start + piece[1] + i, 1.0);
+        });
+      } else {
+        var token = run.slice(0, c.asciiTokenMax);
+        ascii.push([token, start]);
+        for (var j = 0; j < token.length; j++) units.set(start + j, 2.0 / token.length);
+      }
+    }
+    return { text: text, cjk: cjk, ascii: ascii, units: units, intents: intents(text, meta) };
+  }
+
+  function shardKeys(analysis) {
+    var keys = [];
+    analysis.cjk.forEach(function (piece) {
+      for (var i = 0; i < piece[0].length; i++) keys.push("c" + piece[0][i]);
+    });
+    analysis.ascii.forEach(function (token) {
+      for (var i = 0; i < Math.max(1, token[0].length - 1); i++) keys.push("a" + token[0].substr(i, 2));
+    });
+    return Array.from(new Set(keys));
+  }
+
+  function termKey(term) { return isCjk(term) ? "c" + term[0] : "a" + term.slice(0, 2); }
+
+  // 32-bit FNV-1a of the UTF-8 bytes (export.fnv1a).
+  function fnv1a(text) {
+    var bytes = new TextEncoder().encode(text), value = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) {
+      value ^= bytes[i];
+      value = Math.imul(value, 0x01000193) >>> 0;
+    }
+    return value >>> 0;
+  }
+
+  // [n, doc, score, doc-delta, score, ... (n pairs), shared score, doc, doc-delta, ...]
+  // (export.encode_postings). Order does not matter to rank().
+  function decodePostings(flat) {
+    var postings = [], number = 0, scoredEnd = 1 + 2 * flat[0], i;
+    for (i = 1; i < scoredEnd; i += 2) {
+      number += flat[i];
+      postings.push([number, flat[i + 1]]);
+    }
+    number = 0;
+    for (i = scoredEnd + 1; i < flat.length; i++) {
+      number += flat[i];
+      postings.push([number, flat[scoredEnd]]);
+    }
+    return postings;
+  }
+
+  function cjkWeight(length, c) { return length <= 3 ? c.cjkWeights[length] : c.cjkLongWeight; }
+
+  function QueryTerm(term, weight, start, end, unigram, guess) {
+    return { term: term, weight: weight, start: start, end: end, unigram: !!unigram, guess: !!guess };
+  }
+
+  // First round: every substring of a Han piece in the table; ASCII words, joins, pieces, prefixes.
+  function matchTerms(analysis, meta, has, prefixTerms, prefix) {
+    var c = meta.constants, found = [], particles = meta.particles;
+    analysis.cjk.forEach(function (piece) {
+      var text = piece[0], start = piece[1];
+      for (var i = 0; i < text.length; i++) {
+        for (var length = 1; length <= Math.min(c.maxTermLength, text.length - i); length++) {
+          var sub = text.substr(i, length);
+          if (length === 1 && particles.indexOf(sub) >= 0) continue;
+          if (has(sub)) found.push(QueryTerm(sub, cjkWeight(length, c), start + i, start + i + length, length === 1));
+        }
+      }
+    });
+    var tokens = analysis.ascii;
+    tokens.forEach(function (item, index) {
+      var token = item[0], start = item[1], end = start + token.length;
+      if (has(token)) found.push(QueryTerm(token, c.asciiWeight, start, end));
+      else asciiPieces(token, start, c, has).forEach(function (t) { found.push(t); });
+      if (index + 1 < tokens.length) {
+        var following = tokens[index + 1], joined = token + following[0];
+        if (/^ *$/.test(analysis.text.slice(end, following[1])) && has(joined)) {
+          found.push(QueryTerm(joined, c.asciiJoinedWeight, start, following[1] + following[0].length));
+        }
+      }
+      if (prefix && index === tokens.length - 1 && token.length >= 2 && end === analysis.text.length) {
+        prefixTerms(token).slice(0, c.asciiPrefixLimit).forEach(function (term) {
+          found.push(QueryTerm(term, c.asciiPrefixWeight, start, end));
+        });
+      }
+    });
+    return found;
+  }
+
+  // Cover an unknown ASCII token with the longest known pieces, left to right (zmtk → tk).
+  function asciiPieces(token, start, c, has) {
+    var pieces = [], i = 0;
+    while (i < token.length - 1) {
+      var length;
+      for (length = token.length - i; length > 1; length--) {
+        var sub = token.substr(i, length);
+        if (has(sub)) { pieces.push(QueryTerm(sub, c.asciiPieceWeight, start + i, start + i + length)); break; }
+      }
+      i += length > 1 ? length : 1;
+    }
+    return pieces;
+  }
+
+  // Han positions that no matched term of two or more characters explains.
+  function weakPositions(analysis, found, meta) {
+    var strong = new Set(), weak = new Set();
+    found.forEach(function (t) {
+      if (!t.unigram && isCjk(t.term)) for (var p = t.start; p < t.end; p++) strong.add(p);
+    });
+    analysis.cjk.forEach(function (piece) {
+      for (var i = 0; i < piece[0].length; i++) {
+        var p = piece[1] + i;
+        if (!strong.has(p) && meta.particles.indexOf(piece[0][i]) < 0) weak.add(p);
+      }
+    });
+    return weak;
+  }
+
+  // Second round: pinyin spellings of 2–3 character stretches made only of weak positions.
+  function typoCandidates(analysis, found, meta, readingsOf) {
+    var weak = weakPositions(analysis, found, meta), seen = new Set(), out = [];
+    var limit = meta.constants.pinyinReadings;
+    analysis.cjk.forEach(function (piece) {
+      var text = piece[0], start = piece[1];
+      [2, 3].forEach(function (length) {
+        for (var i = 0; i + length <= text.length; i++) {
+          var ok = true;
+          for (var k = 0; k < length; k++) if (!weak.has(start + i + k)) ok = false;
+          if (!ok) continue;
+          var options = [];
+          for (var m = 0; m < length; m++) options.push((readingsOf(text[i + m]) || []).slice(0, limit));
+          if (options.some(function (o) { return o.length === 0; })) continue;
+          product(options).forEach(function (combo) {
+            var spelling = combo.join(""), key = spelling + "\u0000" + (start + i) + "\u0000" + (start + i + length);
+            if (!seen.has(key)) { seen.add(key); out.push([spelling, start + i, start + i + length]); }
+          });
+        }
+      });
+    });
+    return out;
+  }
+
+  function product(options) {
+    return options.reduce(function (acc, choices) {
+      var next = [];
+      acc.forEach(function (prefix) { choices.forEach(function (ch) { next.push(prefix.concat([ch])); }); });
+      return next;
+    }, [[]]);
+  }
+
+  // Positions that count toward coverage: particles count only inside a longer matched word.
+  function coverageUnits(analysis, found, meta) {
+    var byWords = new Set(), units = new Map();
+    found.forEach(function (t) { if (!t.unigram) for (var p = t.start; p < t.end; p++) byWords.add(p); });
+    analysis.units.forEach(function (unit, p) {
+      if (meta.particles.indexOf(analysis.text[p]) < 0 || byWords.has(p)) units.set(p, unit);
+    });
+    return units;
+  }
+
+  function sortedKeys(map) { return Array.from(map.keys()).sort(function (a, b) { return a - b; }); }
+
+  // [doc number, score, matched terms], best first (query.rank).
+  function rank(analysis, found, meta, postings, limit) {
+    var c = meta.constants, units = coverageUnits(analysis, found, meta), total = 0;
+    sortedKeys(units).forEach(function (p) { total += units.get(p); });
+    if (total <= 0) return [];
+    var scores = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
+    var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
+    found.forEach(function (term) {
+      var value = term.unigram ? c.unigramCover : 1.0;
+      postings(term.term).forEach(function (posting) {
+        var number = posting[0];
+        scores.set(number, (scores.get(number) || 0.0) + term.weight * posting[1]);
+        if (!cover.has(number)) { cover.set(number, new Map()); matched.set(number, []); }
+        var docCover = cover.get(number);
+        for (var p = term.start; p < term.end; p++) {
+          if (units.has(p) && (docCover.get(p) || 0.0) < value) docCover.set(p, value);
+        }
+        if (term.unigram || term.guess) {
+          if (!characters.has(number)) characters.set(number, new Set());
+          for (var q = term.start; q < term.end; q++) characters.get(number).add(analysis.text[q]);
+        }
+        if (matched.get(number).indexOf(term.term) < 0) matched.get(number).push(term.term);
+      });
+    });
+    var ranked = [];
+    scores.forEach(function (score, number) {
+      var docCover = cover.get(number), share = 0;
+      if (!anyWord && docCover.size < units.size - c.weakMisses) return;
+      sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
+      share = share / total;
+      if (share < c.minCoverage) return;
+      var question = meta.questions[number], size = question >> meta.intentBits;
+      var shared = analysis.intents & question & ((1 << meta.intentBits) - 1);
+      var bonus = 0;
+      meta.intentScores.forEach(function (value, kind) { if (shared >> kind & 1) bonus += value; });
+      score += c.intentWeight * bonus;
+      var held = size && analysis.cjk.length ? Math.min(1.0, (characters.has(number) ? characters.get(number).size : 0) / size) : 1.0;
+      var questionCover = c.questionCoverFloor + (1 - c.questionCoverFloor) * held;
+      ranked.push([number, score * share * share * questionCover, matched.get(number)]);
+    });
+    ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    return ranked.slice(0, limit);
+  }
+
+  // ---- an engine over one index: what it has loaded, and the search -----------------------------
+  /** createEngine({format, load}): `load(path)` resolves to the parsed JSON of a file of the index
+   * folder; files of another format than `format` are refused. */
+  function createEngine(options) {
+    var format = options.format, load = options.load;
+    var cache = {};
+    var lexicon = new Set();    // every term of the lexicon files loaded so far
+    var postingsOf = new Map(); // term -> its encoded postings, decoded on first use
+    var t2s = new Map();        // Traditional -> Simplified, for the characters looked up so far
+    var readings = new Map();   // character -> pinyin readings, for the characters looked up so far
+    var charsSeen = new Set();  // characters whose readings and Simplified form were looked up
+    var allReadings = false;    // pinyin.json loaded (highlighting pinyin matches needs every reading)
+
+    function fetchJson(path) {
+      if (!cache[path]) {
+        cache[path] = Promise.resolve(load(path)).then(function (data) {
+          if (data.v !== format) throw new Error("faqkb: index format " + data.v + ", expected " + format);
+          return data;
+        });
+        cache[path].catch(function () { delete cache[path]; });
+      }
+      return cache[path];
+    }
+
+    function loadMeta() { return fetchJson("meta.json"); }
+
+    // Files are named by a hash of a key: lexicon by termKey, postings by "t" + term, character
+    // tables by "h" + character (export.py). Each resolves when its tables are merged.
+    function loadHashed(folder, count, keys, merge) {
+      var wanted = new Set(keys.map(function (key) { return fnv1a(key) % count; }));
+      return Promise.all(Array.from(wanted).map(function (n) {
+        return fetchJson(folder + "/" + n + ".json").then(function (file) {
+          if (!file.merged) { file.merged = true; merge(file.t); }
+        });
+      }));
+    }
+
+    function loadKeys(keys, meta) {
+      return loadHashed("lexicon", meta.lexicon, keys, function (table) {
+        Object.keys(table).forEach(function (key) { table[key].forEach(function (term) { lexicon.add(term); }); });
+      });
+    }
+
+    function loadPostings(found, meta) {
+      var wanted = found.map(function (t) { return t.term; }).filter(function (term) { return !postingsOf.has(term); });
+      return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table) {
+        Object.keys(table).forEach(function (term) { if (!postingsOf.has(term)) postingsOf.set(term, table[term]); });
+      });
+    }
+
+    function loadChars(chars, meta) {
+      var wanted = Array.from(new Set(chars)).filter(function (ch) { return !charsSeen.has(ch); });
+      return loadHashed("chars", meta.chars, wanted.map(function (ch) { return "h" + ch; }), function (table) {
+        Object.keys(table).forEach(function (ch) {
+          charsSeen.add(ch);
+          if (table[ch].r && !allReadings) readings.set(ch, table[ch].r.split(" "));
+          if (table[ch].s) t2s.set(ch, table[ch].s);
+        });
+      }).then(function () { wanted.forEach(function (ch) { charsSeen.add(ch); }); });
+    }
+
+    function postings(term) {
+      var value = postingsOf.get(term);
+      if (!value) return [];
+      if (!value.decoded) {
+        value = decodePostings(value);
+        value.decoded = true;
+        postingsOf.set(term, value);
+      }
+      return value;
+    }
+
+    function has(term) { return lexicon.has(term); }
+
+    function prefixTerms(prefix) {
+      var out = [];
+      lexicon.forEach(function (term) {
+        if (!isCjk(term) && term !== prefix && term.slice(0, prefix.length) === prefix) out.push(term);
+      });
+      return out.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0); });
+    }
+
+    function readingsOf(ch) { return readings.get(ch); }
+
+    function unknownCharacters(analysis, meta) {
+      var out = [];
+      analysis.cjk.forEach(function (piece) {
+        Array.from(piece[0]).forEach(function (ch) { if (meta.particles.indexOf(ch) < 0 && !has(ch)) out.push(ch); });
+      });
+      return out;
+    }
+
+    /** Every step of a query, for the search and for tests: {analysis, found, ranked}. */
+    function steps(query, limit, prefix) {
+      return loadMeta().then(function (meta) {
+        var analysis = analyze(query, meta, t2s);
+        return loadKeys(shardKeys(analysis), meta).then(function () {
+          // Characters the index has never seen may be Traditional: look them up and start again.
+          var unknown = unknownCharacters(analysis, meta);
+          if (!unknown.length) return analysis;
+          return loadChars(unknown, meta).then(function () {
+            var again = analyze(query, meta, t2s);
+            return loadKeys(shardKeys(again), meta).then(function () { return again; });
+          });
+        }).then(function (analysis) {
+          var found = matchTerms(analysis, meta, has, prefixTerms, prefix);
+          var weak = weakPositions(analysis, found, meta);
+          if (weak.size <= 1) return [analysis, found];
+          // Pinyin guesses for characters no word explains (homophone typos): their readings first.
+          return loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).then(function () {
+            var candidates = typoCandidates(analysis, found, meta, readingsOf);
+            return loadKeys(candidates.map(function (cand) { return termKey(cand[0]); }), meta).then(function () {
+              candidates.forEach(function (cand) {
+                if (has(cand[0])) {
+                  found.push(QueryTerm(cand[0], meta.constants.typoFactor * cjkWeight(cand[2] - cand[1], meta.constants),
+                                       cand[1], cand[2], false, true));
+                }
+              });
+              return [analysis, found];
+            });
+          });
+        }).then(function (done) {
+          var analysis = done[0], found = done[1];
+          return loadPostings(found, meta).then(function () {
+            return { meta: meta, analysis: analysis, found: found, ranked: rank(analysis, found, meta, postings, limit) };
+          });
+        });
+      });
+    }
+
+    // Results with what the page shows of them: the documents' chunks are loaded for the ranked ones.
+    function describe(ranked, meta) {
+      var chunks = Array.from(new Set(ranked.map(function (r) { return Math.floor(r[0] / meta.docChunk); })));
+      return Promise.all(chunks.map(function (n) { return fetchJson("docs/" + n + ".json"); })).then(function () {
+        return Promise.all(ranked.map(function (r) {
+          return fetchJson("docs/" + Math.floor(r[0] / meta.docChunk) + ".json").then(function (chunk) {
+            var doc = chunk.d[r[0] % meta.docChunk];
+            return { id: doc[0], question: doc[1], breadcrumb: meta.categories[doc[2]].slice(), score: r[1],
+                     matched: r[2].slice() };
+          });
+        }));
+      });
+    }
+
+    /** search(query, {limit, prefix}) → Promise of [{id, question, breadcrumb, score, matched}]. */
+    function search(query, searchOptions) {
+      searchOptions = searchOptions || {};
+      var limit = Math.max(1, Math.min(100, searchOptions.limit || 10));
+      return steps(String(query == null ? "" : query), limit, !!searchOptions.prefix).then(function (done) {
+        return describe(done.ranked, done.meta);
+      });
+    }
+
+    function loadAllReadings() {
+      return fetchJson("pinyin.json").then(function (data) {
+        if (!allReadings) {
+          var map = new Map();
+          Object.keys(data.p).sort().forEach(function (key) {
+            var order = Number(key[0]), reading = key.slice(1);
+            Array.from(data.p[key]).forEach(function (ch) {
+              if (!map.has(ch)) map.set(ch, []);
+              map.get(ch)[order] = reading;
+            });
+          });
+          map.forEach(function (list) { for (var i = 0; i < list.length; i++) if (!list[i]) list.splice(i--, 1); });
+          readings = map;
+          allReadings = true;
+        }
+      });
+    }
+
+    return {
+      format: format,
+      meta: loadMeta,
+      steps: function (query, stepOptions) {
+        stepOptions = stepOptions || {};
+        return steps(String(query), stepOptions.limit || 10, !!stepOptions.prefix);
+      },
+      search: search,
+      loadAllReadings: loadAllReadings,
+      hasAllReadings: function () { return allReadings; },
+      simplified: function (ch) { return t2s.get(ch) || ch; },
+      readingsOf: readingsOf,
+    };
+  }
+
+  return {
+    createEngine: createEngine,
+    isCjk: isCjk,
+    numeralValue: numeralValue,
+    fnv1a: fnv1a,
+    decodePostings: decodePostings,
+    termKey: termKey,
+  };
+});

@@ -1,0 +1,315 @@
+"""One build of the help site, step by step: check → render (search in a worker) → write → swap in.
+
+plugin.py calls these steps from MkDocs' events; nothing here imports MkDocs. A build of
+`mkdocs build` writes into a staging folder (staging.py) and its search worker beside it; the
+live preview (`mkdocs serve`) keeps its question pages and search files across rebuilds
+(preview.py) and, while the content has errors, shows the last good content with the problems
+listed on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.check import check
+from ..content.link import Links, link
+from ..content.model import Content
+from ..content.problems import Problem, format_problems, preview_notice, summary
+from ..files import write_files
+from ..search.job import SearchJob, search_folder
+from . import staging
+from .layout import SLOT_ID, QuestionLayout, slot_page
+from .preview import PREVIEW_SEARCH, PreviewFiles
+from .render import Page, RenderOptions, navigation, render_pages
+
+
+class ContentError(Exception):
+    """The build stops: the content has errors (the message lists them, for staff)."""
+
+
+@dataclass
+class RenderedSite:
+    """Checked content and, unless it has errors, its links, pages and navigation."""
+
+    content: Content
+    problems: list[Problem]
+    links: Links | None = None
+    pages: list[Page] = field(default_factory=list)
+    navigation: list = field(default_factory=list)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    @property
+    def questions(self) -> list[Page]:
+        return [page for page in self.pages if page.kind == "question"]
+
+
+def render_site(content: Content, problems: list[Problem], options: RenderOptions | None = None,
+                answer_cache: dict | None = None) -> RenderedSite:
+    """Link and render checked content (nothing, if the problems include errors)."""
+    result = RenderedSite(content, problems)
+    if result.has_errors:
+        return result
+    result.links = link(content.entries)
+    result.pages = render_pages(content, result.links, options, answer_cache)
+    result.navigation = navigation(content)
+    return result
+
+
+@dataclass
+class Settings:
+    """What a build needs to know, read from mkdocs.yml by the plugin."""
+
+    content_dir: Path
+    display_base: Path  # file names in problems are shown relative to it (mkdocs.yml's folder)
+    site_dir: Path
+    today: dt.date
+    options: RenderOptions
+    max_depth: int = 4
+    strict: bool = False
+    command: str = "build"  # MkDocs' command: build, serve or gh-deploy
+    icon_exists: object = None  # name → bool, for FAQ204
+
+    @property
+    def preview(self) -> bool:
+        return self.command == "serve"
+
+
+class Session:
+    """What the live preview keeps from one rebuild to the next (a build uses it once)."""
+
+    def __init__(self, log: logging.Logger):
+        self.log = log
+        self.last_good: tuple[RenderedSite, str] | None = None  # served again while the content has errors
+        self.answer_cache: dict = {}  # rendered answers, reused when unchanged
+        self.search_files: dict[str, dict[str, bytes]] = {}  # content's search folder → files, the latest only
+        self.preview = PreviewFiles()
+
+
+class SiteBuild:
+    """One build (or one rebuild of the preview), from its settings to the finished site."""
+
+    def __init__(self, settings: Settings, session: Session):
+        self.settings = settings
+        self.session = session
+        self.site: RenderedSite | None = None
+        self.search_key = ""  # the search folder named after the content ("" while it has errors)
+        self.search_job: SearchJob | None = None
+        self.search_side: Path | None = None  # where the build's search worker writes
+        self.notice: dict | None = None  # the preview's list of problems, shown on every page
+        self.staging: Path | None = None  # the folder MkDocs writes into, swapped in at the end
+        self.layout: QuestionLayout | None = None
+        self.question_writer: _Background | None = None
+
+    # -- on_config ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Check the content, start indexing it, render its pages; a content error stops a build
+        here, before MkDocs empties the previous site (the preview carries on, see _show_problems)."""
+        settings = self.settings
+        content, problems = check(settings.content_dir, display_base=settings.display_base,
+                                  max_depth=settings.max_depth, today=settings.today,
+                                  icon_exists=settings.icon_exists)
+        warnings = [p for p in problems if not p.is_error]
+        if any(p.is_error for p in problems) or (settings.strict and warnings):
+            self._show_problems(content, problems)
+            return
+        for problem in warnings:
+            self.session.log.warning(problem.as_text())
+        self.search_key = search_folder(content)
+        self._start_search(content)
+        self.site = render_site(content, problems, settings.options, self.session.answer_cache)
+        self.session.last_good = (self.site, self.search_key)
+        if settings.command == "build":
+            self.staging = staging.staging_dir(settings.site_dir)
+            staging.discard(self.staging)
+
+    def _show_problems(self, content: Content, problems: list[Problem]) -> None:
+        report = format_problems(problems) + "\n" + summary(problems)
+        if not self.settings.preview:
+            raise ContentError(f"FAQ 内容有问题，站点没有生成（上一次生成的 site/ 保持不变）：\n{report}")
+        # A half-typed edit must not stop the preview: it shows the last good content (or, before
+        # there is any, an empty help site) with the problems listed above every page.
+        last_good = self.session.last_good
+        self.notice = preview_notice(problems, showing_last_good=bool(last_good))
+        if last_good:
+            self.session.log.error(f"FAQ 内容有问题，预览仍显示上一次没有错误的内容。改好后会自动更新：\n{report}")
+            self.site, self.search_key = last_good
+        else:
+            self.session.log.error(f"FAQ 内容有问题，预览先只列出这些问题。改好后会自动更新：\n{report}")
+            self.site = render_site(Content(content.root), [], self.settings.options)
+
+    def _start_search(self, content: Content) -> None:
+        """Indexes in other processes while the pages render here, unless the files are at hand."""
+        session = self.session
+        session.search_files = {k: v for k, v in session.search_files.items() if k == self.search_key}
+        if self.search_key in session.search_files or session.preview.search_key == self.search_key:
+            return
+        # The preview leaves a core to MkDocs, so that the page the writer is looking at comes back
+        # first. A build's worker writes the files itself, beside the site.
+        if self.settings.command == "build":
+            self.search_side = staging.search_side_dir(self.settings.site_dir)
+            staging.discard(self.search_side)
+        self.search_job = SearchJob(content, processes=1 if self.settings.preview else None,
+                                    write_to=self.search_side / self.search_key if self.search_side else None)
+
+    @property
+    def search_url(self) -> str:
+        """The search folder the pages point at: the preview's is fixed, so an edit changes only its own pages."""
+        if self.settings.preview:
+            return PREVIEW_SEARCH if self.search_key else ""
+        return self.search_key
+
+    # -- on_files ----------------------------------------------------------------------------------
+    def generated_pages(self) -> list[Page]:
+        """The pages MkDocs renders: the layout page of every question first, then all but the questions."""
+        return [slot_page()] + [page for page in self.site.pages if page.kind != "question"]
+
+    # -- on_post_page ------------------------------------------------------------------------------
+    def layout_rendered(self, output: str, site_dir: Path, slot_dest: str) -> None:
+        """The theme's output for the layout page: a build starts writing the question pages now,
+        while MkDocs renders the other pages."""
+        self.layout = QuestionLayout(output)
+        if not self.settings.preview:
+            self.question_writer = _Background(lambda: write_files(site_dir, self.question_pages(slot_dest)))
+
+    def question_pages(self, slot_dest: str) -> dict[str, str]:
+        """Site path → HTML of every question page."""
+        pages = {}
+        for page in self.site.questions:
+            entry_id = page.uri.rsplit("/", 1)[-1][:-3]
+            pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entry_id)
+        return pages
+
+    # -- on_post_build -----------------------------------------------------------------------------
+    def finish(self, site_dir: Path, slot_dest: str, directory_urls: bool, strict_failed: bool) -> Path:
+        """Writes the question pages and the search files, then puts the finished site in place of
+        the previous one (unless strict mode is about to abort). Returns the final site folder."""
+        if self.layout is None:
+            raise ContentError("问题页面的模板没有生成（faqkb 的占位页面被其他插件或设置排除了？）")
+        self._remove_layout_page(site_dir, slot_dest, directory_urls)
+        if self.settings.preview:
+            self.session.preview.write_pages(site_dir, self.question_pages(slot_dest))
+            self._preview_search(site_dir)
+            return site_dir
+        writer, self.question_writer = self.question_writer, None
+        writer.result()
+        self._write_search(site_dir)
+        if self.staging is None:
+            return site_dir
+        final = self.settings.site_dir
+        if strict_failed:
+            staging.discard(self.staging)
+        else:
+            staging.swap_in(self.staging, final)
+        self.staging = None
+        return final
+
+    @staticmethod
+    def _remove_layout_page(site_dir: Path, slot_dest: str, directory_urls: bool) -> None:
+        if directory_urls:
+            shutil.rmtree((site_dir / slot_dest).parent, ignore_errors=True)
+        else:
+            (site_dir / slot_dest).unlink(missing_ok=True)
+
+    def _write_search(self, site_dir: Path) -> None:
+        job, self.search_job = self.search_job, None
+        if job is None:
+            return
+        try:
+            files = job.result()
+        except Exception as error:
+            raise ContentError(search_failure(error)) from error
+        target = site_dir / self.search_url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if self.search_side:
+            (self.search_side / self.search_key).rename(target)
+            staging.discard(self.search_side)
+        else:
+            write_files(target, files)
+
+    def _preview_search(self, site: Path) -> None:
+        preview = self.session.preview
+        preview.restore(site)
+        if preview.search_key == self.search_key:
+            return
+        if self.search_key in self.session.search_files:
+            preview.write_search(site, self.search_key, self.session.search_files[self.search_key])
+        elif self.search_job:
+            # The preview reloads the browser as soon as the pages are written; the search files
+            # follow when the worker is done (a second or two on a thousand questions).
+            job, self.search_job = self.search_job, None
+            preview.job = job
+            threading.Thread(target=self._write_search_later, args=(job, site), daemon=True).start()
+
+    def _write_search_later(self, job: SearchJob, site: Path) -> None:
+        session = self.session
+        try:
+            files = job.result()
+        except Exception as error:
+            if not session.preview.closed:
+                session.log.error(search_failure(error))
+            return
+        session.search_files = {job.folder: files}
+        if self.search_key == job.folder:  # else a newer rebuild has its own job
+            session.preview.write_search(site, job.folder, files)
+
+    def sitemap_questions(self, slot_url: str) -> list[tuple[str, str]]:
+        """(URL, lastmod) of every question page, for the sitemap."""
+        return [(slot_url.replace(SLOT_ID, entry.id), _lastmod(entry.updated)) for entry in self.site.content.entries]
+
+    # -- on_build_error and on_shutdown --------------------------------------------------------------
+    def abort(self) -> None:
+        """A failed build removes its staging folders; the previous site stays untouched."""
+        self.cancel_search()
+        staging.discard(self.search_side)
+        if self.question_writer:
+            self.question_writer.wait()
+            self.question_writer = None
+        if self.staging:
+            staging.discard(self.staging)
+            self.staging = None
+
+    def cancel_search(self) -> None:
+        if self.search_job:
+            self.search_job.cancel()
+            self.search_job = None
+
+
+def search_failure(error: Exception) -> str:
+    cause = getattr(error, "__cause__", None)  # the worker's traceback, as text
+    return f"搜索索引生成失败：{error!r}\n{cause or ''}"
+
+
+def _lastmod(updated) -> str:
+    day = updated.date() if isinstance(updated, dt.datetime) else updated
+    return day.isoformat() if isinstance(day, dt.date) else ""
+
+
+class _Background:
+    """A function running in a thread; result() waits and raises what it raised."""
+
+    def __init__(self, function):
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(function,), daemon=True)
+        self._thread.start()
+
+    def _run(self, function) -> None:
+        try:
+            function()
+        except BaseException as error:  # handed to the build's thread by result()
+            self._error = error
+
+    def wait(self) -> None:
+        self._thread.join()
+
+    def result(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error

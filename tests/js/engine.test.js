@@ -1,0 +1,74 @@
+// The browser's search engine (plugins/faqkb/search/engine.js) against the Python reference
+// (search/query.py), step by step, without a browser: tests/test_engine_js.py writes the index of
+// the sample content and, for every query, what Python computes at each step, then runs this file
+// with `node --test`.
+"use strict";
+
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const dir = process.env.FAQKB_VECTORS;
+const engineModule = require(path.resolve(process.env.FAQKB_ENGINE));
+const vectors = JSON.parse(fs.readFileSync(path.join(dir, "vectors.json"), "utf8"));
+
+function newEngine(log) {
+  return engineModule.createEngine({
+    format: vectors.format,
+    load: (file) => {
+      if (log) log.push(file);
+      return JSON.parse(fs.readFileSync(path.join(dir, "index", file), "utf8"));
+    },
+  });
+}
+
+function stepsOf(done) {
+  const analysis = done.analysis;
+  return {
+    analysis: { text: analysis.text, cjk: analysis.cjk, ascii: analysis.ascii, intents: analysis.intents },
+    found: done.found.map((t) => [t.term, t.weight, t.start, t.end, t.unigram, t.guess]),
+    ranked: done.ranked,
+  };
+}
+
+test("FNV-1a hashes file keys like export.fnv1a", () => {
+  for (const [key, hash] of vectors.hashes) assert.equal(engineModule.fnv1a(key), hash, key);
+});
+
+test("postings decode like export.decode_postings", () => {
+  for (const [flat, pairs] of vectors.postings) {
+    const sorted = (list) => list.slice().sort((a, b) => b[1] - a[1] || a[0] - b[0]);
+    assert.deepEqual(sorted(engineModule.decodePostings(flat)), pairs);
+  }
+});
+
+test("files of another format are refused", async () => {
+  const engine = engineModule.createEngine({ format: vectors.format + 1, load: () => ({ v: vectors.format }) });
+  await assert.rejects(engine.search("退款"), /index format/);
+});
+
+for (const [index, vector] of vectors.queries.entries()) {
+  test(`query ${index}: ${JSON.stringify(vector.q).slice(0, 40)}`, async () => {
+    const done = await newEngine().steps(vector.q, { limit: vector.limit, prefix: vector.prefix });
+    const got = stepsOf(done);
+    assert.deepEqual(got.analysis, vector.analysis, "analysis");
+    assert.deepEqual(got.found, vector.found, "matched terms");
+    assert.deepEqual(got.ranked, vector.ranked, "ranking");
+  });
+}
+
+test("one engine answering every query in turn (a shopper's session) ranks the same", async () => {
+  const engine = newEngine();
+  for (const vector of vectors.queries) {
+    const results = await engine.search(vector.q, { limit: vector.limit, prefix: vector.prefix });
+    assert.deepEqual(results.map((r) => [r.id, r.score]), vector.results, vector.q);
+  }
+});
+
+test("a query loads only the files it needs", async () => {
+  const loaded = [];
+  await newEngine(loaded).search(vectors.queries[0].q);
+  assert.ok(loaded.length < vectors.files / 10, `${loaded.length} of ${vectors.files} files`);
+  assert.equal(new Set(loaded).size, loaded.length, "a file loaded twice");
+});
