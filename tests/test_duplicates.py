@@ -241,4 +241,4 @@ def test_since_outside_a_git_repository_is_explained(tmp_path, monkeypatch, caps
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     status, _, err = run(capsys, "--since", "HEAD")
     assert status == 1
-    assert err == "faq 不在 git 仓库里，无法使用 --since。\n"
+    assert err == "faq 不在 git 仓库里，无法和别的版本比较。\n"

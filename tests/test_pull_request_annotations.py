@@ -88,8 +88,8 @@ EXPECTED = [
     "::error file=faq/after-sales/refunds.yml,line=5,col=25,title=FAQ401 related 指向不存在的 id"
     "::related 里的“return-hw”不存在。 怎么改：是不是想写 “return-how” 或 “return-label” 或 “refund-time”？",
     "::error file=faq/after-sales/refunds.yml,line=9,col=14,title=FAQ301 条目没有按 frequency 从高到低排列"
-    "::条目没有按被问次数从高到低排列：“refund-partial”（420）排在了“refund-time”（300，第 1 行）后面。"
-    " 怎么改：请按这个顺序排列：refund-partial（420） → refund-time（300）。也可以在自己电脑上运行 make fmt 自动排序。",
+    "::“refund-partial”（被问 420 次）的位置不对：同一个文件里的条目要按被问次数从高到低排列。"
+    " 怎么改：请把这个条目移到“refund-time”（300，第 1 行）的前面。也可以在自己电脑上运行 make fmt 自动排序。",
     "::error file=faq/after-sales/returns.yml,line=5,col=3,title=FAQ101 缺少必填字段"
     "::条目“return-label”缺少必填字段 question（问题）。 怎么改：请在这个条目里加上“question: ...”。",
     "::error file=faq/after-sales/returns.yml,line=6,col=3,title=FAQ103 未知字段"

@@ -65,11 +65,21 @@ def test_duplicate_id_names_both_places():
     assert "faq/after-sales/refunds.yml:1" in problem.message
 
 
-def test_out_of_order_file_reports_first_pair_and_the_order_to_use():
+def test_out_of_order_file_reports_the_entry_out_of_place_and_where_it_belongs():
     [problem] = check_case("out-of-order")
-    assert problem.code == "FAQ301" and problem.line == 12
-    assert "return-how" in problem.message and "refund-partial" in problem.message
-    assert "refund-time（1520） → return-how（980） → refund-partial（45） → refund-card（12）" in problem.hint
+    assert problem.code == "FAQ301" and problem.line == 12  # return-how's frequency, not its neighbour's
+    assert "return-how" in problem.message
+    assert "移到“refund-partial”（45，第 5 行）的前面" in problem.hint
+
+
+def test_order_reports_the_entry_whose_count_was_lowered_not_the_ones_after_it(write_tree):
+    entries = "".join(f"- id: e{n}\n  question: 问题{n}？\n  answer: 答。\n  frequency: {count}\n"
+                      for n, count in enumerate([900, 5, 700, 600, 500]))
+    root = write_tree({"a/_category.yml": "title: 甲\n", "a/x.yml": entries})
+    _, problems = check(root, today=TODAY)
+    [problem] = problems
+    assert "“e1”" in problem.message and problem.line == 8
+    assert "移到“e4”（500，第 17 行）的后面" in problem.hint
 
 
 def test_inline_link_error_points_at_the_line_inside_the_answer():

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .model import CATEGORY_FILE, ENTRY_FIELDS, SYNONYMS_FILE, Category, Content, Entry, SynonymGroup
+from .model import CATEGORY_FIELDS, CATEGORY_FILE, ENTRY_FIELDS, SYNONYMS_FILE, Category, Content, Entry, SynonymGroup
 from .problems import Problem
 
 YAML_SUFFIXES = (".yml", ".yaml")
@@ -151,6 +152,9 @@ def parse_yaml_text(text: str, display: str, problems: list[Problem] | None = No
                                 "YAML 只能用空格缩进：请把 Tab 换成两个空格。"))
     if tab_lines:
         return None, problems
+    mistakes = _typing_mistakes(text, display)
+    if mistakes:
+        return None, problems + mistakes
     if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
         problems.append(Problem("FAQ005", display, 1, 1, "", "文件是空的，没有任何内容。",
                                 "请写入内容，或者删除这个文件。"))
@@ -175,6 +179,32 @@ def parse_yaml_text(text: str, display: str, problems: list[Problem] | None = No
     if node is None:
         problems.append(Problem("FAQ005", display, 1, 1, "", "文件是空的，没有任何内容。", "请写入内容，或者删除这个文件。"))
     return node, problems
+
+
+_FIELD = "|".join(sorted(set(ENTRY_FIELDS) | set(CATEGORY_FIELDS), key=len, reverse=True))
+# `question：退款？`: the full-width colon of a Chinese input method after a field name.
+_FULL_WIDTH_COLON = re.compile(rf"^(?P<lead>\s*(?:-\s+)?)(?P<field>{_FIELD})\s*(?P<colon>：)")
+# `-id: x`: the dash that starts an entry, with no space after it.
+_DASH_WITHOUT_SPACE = re.compile(rf"^(?P<lead>\s*)-(?P<field>{_FIELD})\s*:")
+
+
+def _typing_mistakes(text: str, display: str) -> list[Problem]:
+    """Mistakes YAML reports lines away from where they are (or not at all), named where they were typed."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), 1):
+        colon = _FULL_WIDTH_COLON.match(line)
+        if colon:
+            field = colon["field"]
+            problems.append(Problem("FAQ001", display, number, colon.start("colon") + 1, field,
+                                    f"字段 {field} 后面是中文全角冒号“：”，YAML 只认英文冒号“:”。",
+                                    f"请把“{field}：”改成“{field}: ”（英文冒号后面加一个空格）。"))
+        dash = _DASH_WITHOUT_SPACE.match(line)
+        if dash:
+            field = dash["field"]
+            problems.append(Problem("FAQ001", display, number, len(dash["lead"]) + 1, field,
+                                    f"“-{field}:”的“-”后面少了一个空格。",
+                                    f"每个条目以“- ”（短横线加空格）开头：请写成“- {field}: ...”。"))
+    return problems
 
 
 def _syntax_hint(message: str) -> str:
@@ -249,6 +279,8 @@ def _entries(node: Node, display: str, category: tuple[str, ...], lines: list[st
             setattr(entry, key, to_python(value_node))
             if isinstance(value_node, SequenceNode):
                 entry.item_positions[key] = [position(n) for n in value_node.value]
+                if value_node.flow_style:
+                    entry.flow_fields.add(key)
             if key == "answer" and isinstance(value_node, ScalarNode) and value_node.style == "|":
                 entry.answer_origin = _block_origin(value_node, lines)
         entry.present = tuple(present)

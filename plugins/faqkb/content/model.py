@@ -8,9 +8,10 @@ from typing import Any
 
 Position = tuple[int, int]  # 1-based line and column
 
-ENTRY_FIELDS = ("id", "question", "answer", "frequency", "aliases", "related", "tags", "updated")
+ENTRY_FIELDS = ("id", "previous_ids", "draft", "question", "answer", "frequency", "aliases", "related", "tags",
+                "updated")
 REQUIRED_ENTRY_FIELDS = ("id", "question", "answer", "frequency")
-LIST_FIELDS = ("aliases", "related", "tags")
+LIST_FIELDS = ("previous_ids", "aliases", "related", "tags")
 CATEGORY_FIELDS = ("title", "description", "icon", "order")
 CATEGORY_FILE = "_category.yml"
 SYNONYMS_FILE = "_synonyms.yml"
@@ -33,6 +34,8 @@ class Entry:
     related: Any = field(default_factory=list)
     tags: Any = field(default_factory=list)
     updated: Any = None
+    previous_ids: Any = field(default_factory=list)  # ids this entry had before: their URLs redirect here
+    draft: Any = False  # validated like any other, published nowhere; the preview shows it
     file: str = ""
     position: Position = (1, 1)
     category: tuple[str, ...] = ()
@@ -40,6 +43,7 @@ class Entry:
     key_positions: dict[str, Position] = field(default_factory=dict)
     value_positions: dict[str, Position] = field(default_factory=dict)
     item_positions: dict[str, list[Position]] = field(default_factory=dict)
+    flow_fields: set[str] = field(default_factory=set)  # lists written [a, b] rather than "- a" per line
     unknown_fields: dict[str, Position] = field(default_factory=dict)
     answer_origin: Position | None = None  # for a literal "|" answer: its first line and indentation
 
@@ -50,6 +54,10 @@ class Entry:
     @property
     def level(self) -> int:
         return len(self.category) + 1
+
+    @property
+    def is_draft(self) -> bool:
+        return self.draft is True
 
 
 @dataclass

@@ -21,6 +21,8 @@ FIELD_NAMES_ZH = {
     "related": "相关问题的 id（列表）",
     "tags": "标签（列表）",
     "updated": "最后核对日期，例如 2026-11-01",
+    "previous_ids": "这个问题以前用过的 id（列表），旧网址会自动跳转过来",
+    "draft": "草稿：true 表示暂不发布",
 }
 
 
@@ -44,6 +46,7 @@ def validate(
     for entry in content.entries:
         problems += _check_entry_fields(entry, today)
     problems += _check_ids(content.entries)
+    problems += _check_previous_ids(content.entries)
     problems += _check_order(content)
     problems += _check_links(content)
     problems += _check_synonyms(content)
@@ -101,8 +104,12 @@ def _check_category(category: Category, max_depth: int, icon_exists) -> list[Pro
                                 f"（最多 {max_depth - 1} 层分类目录）。",
                                 "请把这个目录移到上一级，或与上级分类合并。"))
     if category.file is None:
-        problems.append(Problem("FAQ202", category.folder, 1, 1, "", f"分类目录 {category.folder} 里没有 _category.yml。",
-                                "请在这个目录里新建 _category.yml，至少写一行：title: 分类名称"))
+        hint = "请在这个目录里新建 _category.yml，至少写一行：title: 分类名称"
+        problems.append(Problem("FAQ202", category.folder, 1, 1, "", f"分类目录 {category.folder} 里没有 _category.yml。", hint))
+        # Also on a line a pull request's diff holds (a folder has none): the first of each entry file.
+        for file in category.entry_files:
+            problems.append(Problem("FAQ202", file, 1, 1, "",
+                                    f"这个文件所在的分类目录 {category.folder} 里没有 _category.yml。", hint))
     else:
         problems += _check_category_fields(category, icon_exists)
     if not category.entries and not category.children and not category.entry_files:
@@ -179,6 +186,10 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
             problems.append(Problem("FAQ102", file, *entry.where(name), name,
                                     f"{name} 必须是文字，这里是{_type_name(value)}。",
                                     f"请直接写文字；内容会被误读时用引号括起来，例如 {name}: \"2024 年发票\"。"))
+    if "draft" in entry.present and not isinstance(entry.draft, bool):
+        problems.append(Problem("FAQ102", file, *entry.where("draft"), "draft",
+                                f"draft 必须是 true 或 false，这里是{_type_name(entry.draft)}。",
+                                "暂不发布写 draft: true；要发布时删掉这一行，或写 draft: false。"))
     if "frequency" in entry.present:
         value = entry.frequency
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -208,6 +219,11 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
                 continue
             if item in seen and name != "related":  # duplicate related ids are FAQ404, checked with links
                 problems.append(Problem("FAQ109", file, *pos, name, f"{name} 里“{item}”出现了两次。", "请删掉重复的一项。"))
+            elif name in ("aliases", "tags") and "，" in item and name in entry.flow_fields:
+                words = "、".join(f"“{word.strip()}”" for word in item.split("，") if word.strip())
+                problems.append(Problem("FAQ122", file, *pos, name,
+                                        f"{name} 里的“{_shown(item)}”是一项：中文逗号“，”不会把它分开。",
+                                        f"如果想写成几项（{_shown(words)}），请改用英文逗号加空格，例如 {name}: [退钱, 返款]。"))
             seen.add(item)
     if "updated" in entry.present and entry.updated is not None:
         value = entry.updated
@@ -220,6 +236,11 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
             problems.append(Problem("FAQ108", file, *entry.where("updated"), "updated",
                                     f"updated 是未来的日期 {value}。", f"请写实际核对答案的日期（不晚于 {today}）。"))
     return problems
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    """A value quoted in a message: long ones are cut, so a message stays readable."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _id_suggestion(value: Any) -> str:
@@ -247,30 +268,103 @@ def _check_ids(entries: list[Entry]) -> list[Problem]:
 
 
 def _check_order(content: Content) -> list[Problem]:
+    """Most asked first within a file. The entries reported are the fewest whose moving puts the file
+    in order (the ones an editor changed, as a rule), each with where it belongs."""
     problems = []
     by_file: dict[str, list[Entry]] = {}
     for entry in content.entries:
         by_file.setdefault(entry.file, []).append(entry)
     for file, entries in by_file.items():
         counted = [e for e in entries if isinstance(e.frequency, int) and not isinstance(e.frequency, bool)]
-        for before, after in zip(counted, counted[1:]):
-            if after.frequency > before.frequency:
-                ordered = sorted(counted, key=lambda e: -e.frequency)
-                order = " → ".join(f"{e.id}（{e.frequency}）" for e in ordered[:12])
-                if len(ordered) > 12:
-                    order += " → …"
-                line, column = after.where("frequency")
-                problems.append(Problem("FAQ301", file, line, column, "frequency",
-                                        f"条目没有按被问次数从高到低排列：“{after.id}”（{after.frequency}）"
-                                        f"排在了“{before.id}”（{before.frequency}，第 {before.position[0]} 行）后面。",
-                                        f"请按这个顺序排列：{order}。也可以在自己电脑上运行 make fmt 自动排序。"))
-                break
+        keep = _longest_in_order(counted)
+        for entry in (e for index, e in enumerate(counted) if index not in keep):
+            kept = [counted[index] for index in sorted(keep)]
+            before = next((e for e in kept if e.frequency < entry.frequency), None)
+            if before is not None:
+                place = f"“{before.id}”（{before.frequency}，第 {before.position[0]} 行）的前面"
+            else:
+                after = kept[-1]
+                place = f"“{after.id}”（{after.frequency}，第 {after.position[0]} 行）的后面"
+            line, column = entry.where("frequency")
+            problems.append(Problem("FAQ301", file, line, column, "frequency",
+                                    f"“{entry.id}”（被问 {entry.frequency} 次）的位置不对：同一个文件里的条目要按"
+                                    f"被问次数从高到低排列。",
+                                    f"请把这个条目移到{place}。也可以在自己电脑上运行 make fmt 自动排序。"))
     return problems
+
+
+def _longest_in_order(entries: list[Entry]) -> set[int]:
+    """Indexes of a longest run (not necessarily adjacent) of entries by non-increasing frequency;
+    among equally long ones, the one keeping earlier entries in place."""
+    best: list[int] = [1] * len(entries)  # best[i]: longest such run ending at entry i
+    previous: list[int] = [-1] * len(entries)
+    for i, entry in enumerate(entries):
+        for j in range(i):
+            if entries[j].frequency >= entry.frequency and best[j] + 1 > best[i]:
+                best[i], previous[i] = best[j] + 1, j
+    if not entries:
+        return set()
+    end = max(range(len(entries)), key=lambda i: (best[i], -i))
+    kept = set()
+    while end >= 0:
+        kept.add(end)
+        end = previous[end]
+    return kept
+
+
+def _check_previous_ids(entries: list[Entry]) -> list[Problem]:
+    """Ids an entry had before: well formed, not in use, each claimed by one entry only."""
+    problems = []
+    live = {e.id: e for e in entries if isinstance(e.id, str)}
+    claimed: dict[str, Entry] = {}
+    for entry in entries:
+        previous = entry.previous_ids if isinstance(entry.previous_ids, list) else []
+        positions = entry.item_positions.get("previous_ids", [])
+        for index, old in enumerate(previous):
+            if not isinstance(old, str) or not old.strip():
+                continue  # reported with the list's other items (FAQ102)
+            pos = positions[index] if index < len(positions) else entry.where("previous_ids")
+            if not is_kebab(old):
+                problems.append(Problem("FAQ105", entry.file, *pos, "previous_ids",
+                                        f"previous_ids 里的“{_shown(old)}”格式不对：只能用小写英文字母、数字和单个连字符。",
+                                        "请照抄这个问题以前的 id（旧网址 /q/<id>/ 里的那一段）。"))
+            elif old in live:
+                owner = live[old]
+                where = "就是这个问题现在的 id" if owner is entry else f"是 {owner.file}:{owner.where('id')[0]} 那个问题现在的 id"
+                problems.append(Problem("FAQ120", entry.file, *pos, "previous_ids",
+                                        f"previous_ids 里的“{old}”{where}：旧网址只能跳转到一个问题。",
+                                        "previous_ids 只写这个问题以前用过、现在已经没有问题在用的 id。"))
+            elif old in claimed and claimed[old] is not entry:
+                other = claimed[old]
+                problems.append(Problem("FAQ121", entry.file, *pos, "previous_ids",
+                                        f"旧 id“{old}”已经写在 {other.file}:{other.where('id')[0]}（{other.id}）的 previous_ids 里。",
+                                        "一个旧网址只能跳转到一个问题：请只在内容最接近的那个问题里保留它。"))
+            else:
+                claimed.setdefault(old, entry)
+    return problems
+
+
+def _renamed(entries: list[Entry]) -> dict[str, str]:
+    """Old id → the entry that now claims it in previous_ids."""
+    names: dict[str, str] = {}
+    for entry in entries:
+        for old in entry.previous_ids if isinstance(entry.previous_ids, list) else []:
+            if isinstance(old, str) and isinstance(entry.id, str):
+                names.setdefault(old, entry.id)
+    return names
+
+
+def _missing_target_hint(target: str, ids: set, renamed: dict[str, str], how: str) -> str:
+    if target in renamed:
+        return f"“{target}”已经改名为“{renamed[target]}”（见它的 previous_ids）：请改成 {renamed[target]}。"
+    return _did_you_mean(target, ids, cutoff=0.5) or how
 
 
 def _check_links(content: Content) -> list[Problem]:
     problems = []
     ids = {e.id for e in content.entries if isinstance(e.id, str)}
+    drafts = {e.id for e in content.entries if e.is_draft and isinstance(e.id, str)}
+    renamed = _renamed(content.entries)
     for entry in content.entries:
         related = entry.related if isinstance(entry.related, list) else []
         positions = entry.item_positions.get("related", [])
@@ -286,15 +380,15 @@ def _check_links(content: Content) -> list[Problem]:
                 problems.append(Problem("FAQ404", entry.file, *pos, "related", f"related 里“{target}”写了两次。",
                                         "请删掉重复的一项。"))
             elif target not in ids:
-                problems.append(Problem("FAQ401", entry.file, *pos, "related", f"related 里的“{target}”不存在。",
-                                        _did_you_mean(target, ids, cutoff=0.5) or "请检查 id 的拼写，或删掉这一项。"))
+                problems.append(Problem("FAQ401", entry.file, *pos, "related", f"related 里的“{_shown(target)}”不存在。",
+                                        _missing_target_hint(target, ids, renamed, "请检查 id 的拼写，或删掉这一项。")))
             seen.add(target)
         if isinstance(entry.answer, str):
-            problems += _check_inline_links(entry, ids)
+            problems += _check_inline_links(entry, ids, drafts, renamed)
     return problems
 
 
-def _check_inline_links(entry: Entry, ids: set) -> list[Problem]:
+def _check_inline_links(entry: Entry, ids: set, drafts: set, renamed: dict[str, str]) -> list[Problem]:
     problems = []
     for match in INLINE_LINK.finditer(entry.answer):
         target = match.group("id").strip()
@@ -304,8 +398,13 @@ def _check_inline_links(entry: Entry, ids: set) -> list[Problem]:
                                     f"答案里的 [[{target}]] 链接到了这个问题自己。", "请删掉这个链接，或改成别的问题的 id。"))
         elif target not in ids:
             problems.append(Problem("FAQ402", entry.file, line, column, "answer",
-                                    f"答案里的 [[{target}]] 指向的 id 不存在。",
-                                    _did_you_mean(target, ids, cutoff=0.5) or "请检查 id 的拼写；写法是 [[id]] 或 [[id|链接文字]]。"))
+                                    f"答案里的 [[{_shown(target)}]] 指向的 id 不存在。",
+                                    _missing_target_hint(target, ids, renamed,
+                                                         "请检查 id 的拼写；写法是 [[id]] 或 [[id|链接文字]]。")))
+        elif target in drafts and not entry.is_draft:
+            problems.append(Problem("FAQ405", entry.file, line, column, "answer",
+                                    f"答案里的 [[{target}]] 链接到了草稿（draft: true），草稿不会发布，顾客点开会找不到页面。",
+                                    f"请等“{target}”发布后再加这个链接，或先删掉它。"))
     return problems
 
 

@@ -20,12 +20,13 @@ from ..content.check import check
 from ..content.link import Links, link
 from ..content.model import Content
 from ..content.problems import Problem, format_problems, preview_notice, summary
+from ..content.publish import published
 from ..files import write_files
 from ..search.job import SearchJob, search_folder
 from . import staging
 from .layout import SLOT_ID, QuestionLayout, slot_page
 from .preview import PREVIEW_SEARCH, PreviewFiles
-from .render import Page, RenderOptions, navigation, render_pages
+from .render import Page, RenderOptions, navigation, redirect_pages, render_pages
 
 
 class ContentError(Exception):
@@ -41,6 +42,7 @@ class RenderedSite:
     links: Links | None = None
     pages: list[Page] = field(default_factory=list)
     navigation: list = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)  # old URLs of renamed entries: site path → HTML
 
     @property
     def has_errors(self) -> bool:
@@ -52,14 +54,16 @@ class RenderedSite:
 
 
 def render_site(content: Content, problems: list[Problem], options: RenderOptions | None = None,
-                answer_cache: dict | None = None) -> RenderedSite:
+                answer_cache: dict | None = None, site_url: str = "") -> RenderedSite:
     """Link and render checked content (nothing, if the problems include errors)."""
     result = RenderedSite(content, problems)
     if result.has_errors:
         return result
+    options = options or RenderOptions()
     result.links = link(content.entries)
     result.pages = render_pages(content, result.links, options, answer_cache)
     result.navigation = navigation(content)
+    result.redirects = redirect_pages(content, options.directory_urls, site_url)
     return result
 
 
@@ -76,6 +80,7 @@ class Settings:
     strict: bool = False
     command: str = "build"  # MkDocs' command: build, serve or gh-deploy
     icon_exists: object = None  # name → bool, for FAQ204
+    site_url: str = ""  # absolute URLs (canonical links of redirect pages), when mkdocs.yml has one
 
     @property
     def preview(self) -> bool:
@@ -123,8 +128,9 @@ class SiteBuild:
         for problem in warnings:
             self.session.log.warning(problem.as_text())
         self.search_key = search_folder(content)
-        self._start_search(content)
-        self.site = render_site(content, problems, settings.options, self.session.answer_cache)
+        shown = content if settings.preview else published(content)  # the preview shows drafts too
+        self._start_search(shown)
+        self.site = render_site(shown, problems, settings.options, self.session.answer_cache, settings.site_url)
         self.session.last_good = (self.site, self.search_key)
         if settings.command == "build":
             self.staging = staging.staging_dir(settings.site_dir)
@@ -180,8 +186,8 @@ class SiteBuild:
             self.question_writer = _Background(lambda: write_files(site_dir, self.question_pages(slot_dest)))
 
     def question_pages(self, slot_dest: str) -> dict[str, str]:
-        """Site path → HTML of every question page."""
-        pages = {}
+        """Site path → HTML of every question page, and of the redirects from renamed entries' old URLs."""
+        pages = dict(self.site.redirects)
         for page in self.site.questions:
             entry_id = page.uri.rsplit("/", 1)[-1][:-3]
             pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entry_id)

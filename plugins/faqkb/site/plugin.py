@@ -83,7 +83,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             options=RenderOptions(directory_urls=config.use_directory_urls, hot_count=self.config.hot_questions,
                                   contact=Contact(**dict(self.config.contact)), home_heading=self.config.home_heading,
                                   icon_svg=material_icon_svg),
-            max_depth=self.config.max_depth, strict=config.strict, command=self.command,
+            max_depth=self.config.max_depth, strict=config.strict, command=self.command, site_url=config.site_url or "",
             icon_exists=lambda name: material_icon_svg(name) is not None)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -202,7 +202,7 @@ class Renderer:
         parts = [
             front_matter(entry.question, self.excerpts[entry.id], "question"),
             self._breadcrumb(uri, entry.category),
-            f'<h1 class="faqkb-question">{html.escape(entry.question)}</h1>',
+            f'<h1 class="faqkb-question">{html.escape(entry.question)}{_draft_badge(entry)}</h1>',
             f'<div class="faqkb-answer">\n{answer}\n</div>',
         ]
         if isinstance(entry.updated, (dt.date, dt.datetime)):
@@ -291,6 +291,7 @@ class Renderer:
         items = []
         for entry in entries:
             link = f'<a href="{self.url(uri, question_uri(entry.id))}">{html.escape(entry.question)}</a>'
+            link += _draft_badge(entry)
             if excerpts:
                 text = self.excerpts.get(entry.id) or excerpt(self.render_answer(entry, uri))
                 link += f'<p class="faqkb-excerpt">{html.escape(text)}</p>'
@@ -344,6 +345,39 @@ class Renderer:
         # Neither "</script>" nor "<!--" may appear inside a script element.
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         return f'<script type="application/ld+json">{text}</script>'
+
+
+def _draft_badge(entry: Entry) -> str:
+    """Drafts reach only the live preview (content/publish.py): there they carry a 草稿 badge."""
+    return '<span class="faqkb-draft">草稿</span>' if entry.is_draft else ""
+
+
+def redirect_pages(content: Content, directory_urls: bool = True, site_url: str = "") -> dict[str, str]:
+    """Site path → a page that sends the old URL of a renamed entry (previous_ids) to its new one.
+
+    A meta refresh for browsers and a canonical link for search engines; no MkDocs page, so neither
+    the search index nor the sitemap lists it.
+    """
+    pages = {}
+    for entry in content.entries:
+        for old in entry.previous_ids or []:
+            source = question_uri(old)
+            path = page_url(source, directory_urls)
+            path = path + "index.html" if path.endswith("/") else path
+            target = html.escape(relative_url(source, question_uri(entry.id), directory_urls))
+            canonical = html.escape(site_url.rstrip("/") + "/" + page_url(question_uri(entry.id), directory_urls)
+                                    if site_url else target)
+            title = html.escape(entry.question)
+            pages[path] = (
+                '<!doctype html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+                f"<title>{title}</title>\n"
+                '<meta name="robots" content="noindex">\n'
+                f'<link rel="canonical" href="{canonical}">\n'
+                f'<meta http-equiv="refresh" content="0; url={target}">\n'
+                "</head>\n<body>\n"
+                f'<p>这个问题的网址已经更改，正在前往新页面：<a href="{target}">{title}</a></p>\n'
+                "</body>\n</html>\n")
+    return pages
 
 
 def render_pages(content: Content, links: Links, options: RenderOptions | None = None,

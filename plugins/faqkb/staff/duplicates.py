@@ -29,17 +29,13 @@ import functools
 import json
 import math
 import re
-import subprocess
 import sys
-import tarfile
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from io import BytesIO
 from pathlib import Path
 
 from .project import check_project
-from ..content.load import load_content
+from .gitrev import GitError, content_at_revision
 from ..content.model import Content, Entry
 from ..content.problems import github_data, github_property, format_problems
 from ..search.text import PARTICLES, char_pinyins, is_cjk, normalize, runs, split_stop_words
@@ -304,43 +300,6 @@ def _inside_ascii_word(text: str, start: int, end: int) -> bool:
             or (ascii_word(text[end - 1]) and end < len(text) and ascii_word(text[end])))
 
 
-# -- ids that already existed in a git revision ---------------------------------------------------
-
-
-class GitError(Exception):
-    """The revision cannot be read; the message says why, for staff."""
-
-
-def ids_at_revision(content_dir: Path, revision: str) -> set[str]:
-    """The entry ids of `content_dir` as it was in git revision `revision` (none if it did not exist)."""
-    folder = content_dir.resolve()
-
-    def git(*args: str, cwd: Path = folder) -> subprocess.CompletedProcess:
-        try:
-            return subprocess.run(["git", *args], cwd=cwd, capture_output=True)
-        except OSError as error:
-            raise GitError(f"无法运行 git（{error}）。--since 需要 git。") from error
-
-    top = git("rev-parse", "--show-toplevel")
-    if top.returncode:
-        raise GitError(f"{content_dir} 不在 git 仓库里，无法使用 --since。")
-    root = Path(top.stdout.decode().strip())
-    if git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").returncode:
-        raise GitError(f"git 里找不到版本“{revision}”。请确认分支名或提交号；在 GitHub Actions 里，"
-                       "actions/checkout 要加上 fetch-depth: 0，或先 git fetch 这个分支。")
-    prefix = folder.relative_to(root.resolve()).as_posix()
-    if git("cat-file", "-e", f"{revision}:{prefix}" if prefix != "." else f"{revision}:", cwd=root).returncode:
-        return set()  # the content folder is new: every entry is
-    archive = git("archive", "--format=tar", revision, "--", prefix, cwd=root)
-    if archive.returncode:
-        raise GitError(f"无法读取版本“{revision}”里的 {prefix}：{archive.stderr.decode(errors='replace').strip()}")
-    with tempfile.TemporaryDirectory() as temp:
-        with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
-            tar.extractall(temp, filter="data")
-        old, _ = load_content(Path(temp) / prefix)
-        return {entry.id for entry in old.entries if isinstance(entry.id, str)}
-
-
 # -- command line ---------------------------------------------------------------------------------
 
 
@@ -380,7 +339,8 @@ def _run(args: argparse.Namespace) -> int:
     new_ids = None
     if args.since:
         try:
-            new_ids = {e.id for e in content.entries} - ids_at_revision(root, args.since)
+            with content_at_revision(root, args.since) as old:
+                new_ids = {e.id for e in content.entries} - ({e.id for e in old.entries} if old else set())
         except GitError as error:
             print(error, file=sys.stderr)
             return 1
