@@ -157,11 +157,13 @@ REJECTED = {
         "faq/after-sales/_category.yml": [((), "additionalProperties"), ((), "required"), (("order",), "type")],
         "faq/payment/_category.yml": [((), "type")],
     },
+    "draft": {"faq/after-sales/refunds.yml": [((2, "draft"), "type")]},
     "empty-file": {"faq/after-sales/refunds.yml": [((), "type")]},
     "empty-question-answer": {"faq/after-sales/refunds.yml": [((0, "answer"), "type"), ((0, "question"), "pattern")]},
     "item-not-mapping": {"faq/after-sales/refunds.yml": [((1,), "type")]},
     "missing-fields": {"faq/after-sales/refunds.yml": [((0,), "required"), ((0,), "required"), ((1,), "required")]},
     "not-a-list": {"faq/after-sales/refunds.yml": [((), "type")]},
+    "previous-ids": {"faq/after-sales/refunds.yml": [((1, "previous_ids", 1), "pattern")]},
     "related-duplicate": {"faq/after-sales/refunds.yml": [((0, "related"), "uniqueItems")]},
     "synonyms": {"faq/_synonyms.yml": [((1,), "type"), ((4,), "minItems")]},
     "unknown-field": {"faq/after-sales/refunds.yml": [((0,), "additionalProperties")]},
@@ -171,11 +173,11 @@ REJECTED = {
 }
 # Cases whose mistakes need the whole tree (ids, links, order, folders) or are only warnings: every
 # file in them has a valid shape, so the schema accepts them and `faqkb validate` reports them.
-WHOLE_TREE = {"bad-folder-name", "duplicate-alias", "duplicate-id", "empty-category", "inline-missing",
+WHOLE_TREE = {"bad-folder-name", "duplicate-alias", "full-width-comma", "duplicate-id", "empty-category", "inline-missing",
               "missing-category-file", "out-of-order", "related-missing", "self-link", "stray-file", "too-deep"}
 # Cases that are not valid YAML text at all (encoding, tabs, syntax, repeated keys): the editor's YAML
 # parser reports those before any schema applies.
-NOT_YAML = {"bom", "duplicate-key", "not-utf8", "syntax-error", "tab-indent"}
+NOT_YAML = {"bom", "dash-without-space", "duplicate-key", "full-width-colon", "not-utf8", "syntax-error", "tab-indent"}
 
 
 def test_every_bad_fixture_is_accounted_for():

@@ -90,6 +90,13 @@ _ENTRY_PROPERTIES: dict[str, dict] = {
         "errorMessage": "frequency 必须是大于等于 0 的整数，例如 frequency: 120，不要加引号或单位。",
         "examples": [120],
     },
+    "draft": {
+        "type": "boolean",
+        "description": "草稿（可选）：写 draft: true 时，这个问题照常检查，但不会发布到网站上（本地预览 make serve 里"
+                       "会显示，带“草稿”标记）。要发布时删掉这一行。",
+        "errorMessage": "draft 只能写 true 或 false。",
+        "examples": [True],
+    },
     "updated": {
         "type": ["string", "null"],
         "format": "date",
@@ -103,6 +110,8 @@ _ENTRY_PROPERTIES: dict[str, dict] = {
 
 # What each list field is for; every one of faqkb.model.LIST_FIELDS is a list of non-blank words.
 _LIST_DESCRIPTIONS: dict[str, str] = {
+    "previous_ids": "这个问题以前用过的 id（可选）。改 id 时把旧 id 写在这里，旧网址 /q/<旧id>/ 会自动跳转到这个问题，"
+                    "例如：[refund-days]。",
     "aliases": "顾客的其他问法（可选），帮助搜索找到这个问题，例如：[钱什么时候到, 退款进度]。",
     "related": "相关问题的 id（可选），显示在答案下方的“相关问题”里，例如：[return-how, refund-partial]。"
                "只写别的问题的 id，不要写自己，也不要重复。",
@@ -111,6 +120,12 @@ _LIST_DESCRIPTIONS: dict[str, str] = {
 # `related` holds ids: an item that is not an id can never name an entry (FAQ401), and a repeat is an
 # error (FAQ404). Repeated aliases or tags are only warnings (FAQ109), which an editor would show as errors.
 _LIST_ITEMS: dict[str, dict] = {
+    "previous_ids": {
+        "type": "string",
+        "pattern": ID_PATTERN,
+        "errorMessage": "previous_ids 的每一项都必须是一个以前用过的 id（文字）。",
+        "patternErrorMessage": "这不是一个有效的 id：" + _ID_HELP,
+    },
     "related": {
         "type": "string",
         "pattern": ID_PATTERN,
@@ -118,7 +133,7 @@ _LIST_ITEMS: dict[str, dict] = {
         "patternErrorMessage": "这不是一个有效的 id：" + _ID_HELP,
     },
 }
-_UNIQUE_LISTS = frozenset({"related"})
+_UNIQUE_LISTS = frozenset({"related", "previous_ids"})
 
 _CATEGORY_PROPERTIES: dict[str, dict] = {
     "title": _text("分类名称（必填），显示在导航和分类页上，例如：售后服务。", "title"),
