@@ -18,7 +18,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..content.model import Category, Content, Entry
+from ..content.model import Content, Entry
 from ..content.order import by_frequency
 from ..content.problems import format_problems, github_data, github_property
 from ..content.publish import published
