@@ -33,6 +33,7 @@ NODE24_MAJORS = {
     "actions/upload-pages-artifact": 5,
     "actions/deploy-pages": 5,
     "actions/upload-artifact": 6,
+    "actions/download-artifact": 7,
     "actions/create-github-app-token": 3,
     "peter-evans/create-pull-request": 8,
     "peter-evans/find-comment": 4,
@@ -71,7 +72,7 @@ def uses(workflow: dict, action: str, job: str | None = None) -> dict:
 
 
 def test_the_workflows_exist():
-    assert [p.name for p in WORKFLOW_FILES] == ["frequency.yml", "publish.yml", "pull-request.yml"]
+    assert [p.name for p in WORKFLOW_FILES] == ["frequency.yml", "preview-cleanup.yml", "publish.yml", "pull-request.yml"]
 
 
 @pytest.mark.slow
@@ -148,12 +149,23 @@ def test_the_content_job_validates_looks_for_duplicates_and_builds_in_that_order
     workflow = load(WORKFLOWS / "pull-request.yml")
     content = workflow["jobs"]["content"]
     assert content["name"] == "content" and "needs" not in content and "if" not in content
-    assert content["permissions"] == {"contents": "read"}
+    assert content["permissions"] == {"contents": "read", "pull-requests": "write"}
     order = [step_index(workflow, s, "content") for s in (
         "actions/checkout", "actions/setup-python", "make install", "faqkb validate --format github faq",
-        "faqkb duplicates --since FETCH_HEAD --format github faq", "mkdocs build --strict")]
+        "git fetch --no-tags --depth=1 origin", "faqkb duplicates --since", "mkdocs build --strict",
+        "actions/upload-artifact", "faqkb diff", "peter-evans/find-comment", "peter-evans/create-or-update-comment")]
     assert order == sorted(order)
     assert "make test" not in runs(workflow, "content")
+
+
+def test_the_change_summary_is_one_comment_replaced_on_every_push():
+    workflow = load(WORKFLOWS / "pull-request.yml")
+    find = uses(workflow, "peter-evans/find-comment", "content")["with"]
+    update = uses(workflow, "peter-evans/create-or-update-comment", "content")
+    assert find["body-includes"] == "<!-- faqkb-diff -->" and find["comment-author"] == "github-actions[bot]"
+    assert update["with"]["comment-id"] == "${{ steps.comment.outputs.comment-id }}"
+    assert update["with"]["edit-mode"] == "replace"
+    assert update["continue-on-error"] is True  # forks' tokens cannot comment: the summary still has it
 
 
 def test_the_code_job_runs_the_whole_suite_only_when_code_changed():

@@ -35,16 +35,41 @@ def pull_request_context(repo: Path) -> dict:
                       "repository": {"default_branch": "main"}}}
 
 
-def content_job(repo: Path, tmp_path: Path):
+def content_job(repo: Path, tmp_path: Path, variables: dict | None = None):
     return run_job(WORKFLOWS / "pull-request.yml", "content", repo, github=pull_request_context(repo),
-                   runner_temp=tmp_path / "runner-temp")
+                   variables=variables, runner_temp=tmp_path / "runner-temp")
 
 
 def test_the_content_job_passes_on_the_sample_content(checkout, tmp_path):
     job = content_job(checkout, tmp_path)
-    assert [step.outcome for step in job.steps] == ["success"] * 4 + ["skipped", "success", "success"], job.log
+    assert job.succeeded, job.log
+    assert job.step("列出所有问题").outcome == "skipped"
+    assert all(step.outcome == "success" for step in job.steps if "列出所有问题" not in step.name), job.log
     assert (checkout / "site" / "index.html").is_file()
     assert "::error" not in job.log
+    assert "<!-- faqkb-diff -->" in job.summary and "没有改动任何问题、分类或排序" in job.summary
+
+
+def test_the_content_job_sums_the_change_up_in_the_summary_and_the_comment(checkout, tmp_path):
+    for path in (checkout / "faq").rglob("*.yml"):
+        content = path.read_text(encoding="utf-8")
+        path.write_text(content.replace("[[refund-time]]", "[[refund-arrival]]").replace("refund-time,", "refund-arrival,")
+                        .replace("refund-time]", "refund-arrival]"), encoding="utf-8")
+    refunds = checkout / REFUNDS
+    text = refunds.read_text(encoding="utf-8")
+    refunds.write_text(text.replace("- id: refund-time\n", "- id: refund-arrival\n  previous_ids: [refund-time]\n"),
+                       encoding="utf-8")
+    commit(checkout, "Rename refund-time")
+
+    job = content_job(checkout, tmp_path, variables={"FAQKB_PREVIEW_URL": "https://preview.example.com/help"})
+    assert job.succeeded, job.log
+    body = (tmp_path / "runner-temp" / "diff.md").read_text(encoding="utf-8")
+    assert body.startswith("<!-- faqkb-diff -->\n### 这个 pull request 对帮助中心的改动（对比 main）")
+    assert "[退款多久能到账？](https://preview.example.com/help/pr-7/q/refund-arrival/) · `refund-time` → `refund-arrival`" \
+        in body
+    assert body in job.summary
+    # The comment is posted by actions the rehearsal cannot run; they are given this very file.
+    assert job.step("发布或更新改动说明评论").output.startswith("(rehearsal:")
 
 
 def test_a_broken_entry_fails_the_content_job_with_an_annotation_on_its_line(checkout, tmp_path):
@@ -67,7 +92,7 @@ def test_a_broken_entry_fails_the_content_job_with_an_annotation_on_its_line(che
     assert "### FAQ 内容检查没有通过" in job.summary and f"{REFUNDS}:{broken + 1}:14" in job.summary
     assert job.step("列出所有问题").outcome == "success"
     assert job.step("faqkb duplicates").outcome == "skipped"
-    assert job.step("mkdocs build").outcome == "skipped"
+    assert job.step("mkdocs build").outcome == "skipped" and job.step("faqkb diff").outcome == "skipped"
     assert not (checkout / "site").exists()
 
 
@@ -124,3 +149,33 @@ def test_the_weekly_import_puts_rows_that_matched_nothing_in_the_pull_request_bo
     # Opening the pull request is an action; with it not run, no check is dispatched either.
     assert job.step("开 pull request").output.startswith("(rehearsal:")
     assert job.step("在 pull request 上运行检查").outcome == "skipped"
+
+
+def preview_job(workflow: str, job: str, repo: Path, tmp_path: Path, pages: Path):
+    """A job of the optional preview, with the preview repository's GitHub URL sent to `pages`."""
+    url = "https://x-access-token:secret@github.com/shop/help-previews.git"
+    redirect = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": f"url.{pages.as_uri()}.insteadOf",
+                "GIT_CONFIG_VALUE_0": url}
+    context = pull_request_context(repo)
+    context["event"]["pull_request"]["head"] = {"repo": {"full_name": "shop/help"}}
+    context["repository"] = "shop/help"
+    return run_job(WORKFLOWS / workflow, job, repo, github=context, runner_temp=tmp_path / "runner-temp",
+                   variables={"FAQKB_PREVIEW_REPOSITORY": "shop/help-previews"},
+                   secrets={"FAQKB_PREVIEW_TOKEN": "secret"}, extra_env=redirect)
+
+
+def test_the_preview_job_publishes_the_site_as_its_pull_request_folder_and_cleanup_removes_it(checkout, tmp_path):
+    pages = tmp_path / "help-previews.git"
+    git(tmp_path, "init", "-q", "--bare", str(pages))
+    site = checkout / "site"  # what actions/download-artifact brings: the content job's help-site
+    site.mkdir()
+    (site / "index.html").write_text("<h1>预览</h1>", encoding="utf-8")
+
+    job = preview_job("pull-request.yml", "preview", checkout, tmp_path, pages)
+    assert job.succeeded, job.log
+    assert git(pages, "show", "gh-pages:pr-7/index.html") == "<h1>预览</h1>"
+    assert git(pages, "show", "gh-pages:.nojekyll") == ""
+
+    job = preview_job("preview-cleanup.yml", "cleanup", checkout, tmp_path / "again", pages)
+    assert job.succeeded, job.log
+    assert "pr-7" not in git(pages, "ls-tree", "--name-only", "gh-pages")

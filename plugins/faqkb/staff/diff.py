@@ -336,6 +336,7 @@ def register(subparsers) -> None:
     parser.add_argument("--preview-url", default="", metavar="URL",
                         help="预览网站的地址（以 / 结尾），每个问题会链接到它在预览里的页面")
     parser.add_argument("--artifact", default="", metavar="文字", help="没有预览网站时，说明去哪里下载生成的网站")
+    parser.add_argument("--base-label", default="", metavar="名称", help="说明里怎么称呼 BASE_REF（默认就是 BASE_REF）")
     parser.add_argument("--hot", type=whole_number(1), default=None, metavar="N",
                         help="热门问题的个数（默认读取 mkdocs.yml 的 hot_questions，否则 10）")
     parser.set_defaults(run=_run)
@@ -358,14 +359,15 @@ def _run(args: argparse.Namespace) -> int:
     except GitError as error:
         print(error, file=sys.stderr)
         return 1
+    label = args.base_label or args.base
     if args.format == "json":
         print(json.dumps(diff.as_dict(), ensure_ascii=False, indent=2))
     elif args.format == "markdown":
-        print(format_markdown(diff, args.base, preview, args.artifact))
+        print(format_markdown(diff, label, preview, args.artifact))
     elif args.format == "github":
         output = format_github(diff)
         if output:
             print(output)
     else:
-        print(format_text(diff, args.base))
+        print(format_text(diff, label))
     return 0
