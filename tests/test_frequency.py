@@ -167,3 +167,23 @@ def test_file_with_problems_is_not_updated(content, tmp_path, capsys):
     assert "没有更新 faq/members/members.yml" in captured.err and "FAQ107" in captured.err
     assert (content / "members/members.yml").read_text(encoding="utf-8") == broken
     assert ids((content / "refunds/refunds.yml").read_text(encoding="utf-8"))[0] == "refund-coupon"
+
+
+def test_a_repeated_row_is_an_error_unless_sum_is_asked_for(content, tmp_path, capsys):
+    before = (content / "refunds/refunds.yml").read_text(encoding="utf-8")
+    (tmp_path / "counts.csv").write_text("id,count\nrefund-time,200\nvip-join,70\nrefund-time,250\n", encoding="utf-8")
+    assert main(["frequency", "import", "counts.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "第 2 行、第 4 行写的是同一个id“refund-time”。" in err and "--sum" in err
+    assert (content / "refunds/refunds.yml").read_text(encoding="utf-8") == before
+    assert main(["frequency", "import", "counts.csv", "--sum"]) == 0
+    assert "refund-time：300 → 450" in capsys.readouterr().out
+
+
+def test_a_row_with_a_third_column_is_named_and_nothing_is_imported(content, tmp_path, capsys):
+    before = (content / "refunds/refunds.yml").read_text(encoding="utf-8")
+    (tmp_path / "counts.csv").write_text("id,count\nvip-join,70\nrefund-time,1,520\n", encoding="utf-8")
+    assert main(["frequency", "import", "counts.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行有 3 列，表头只有 2 列：“refund-time,1,520”" in err and "千位分隔符" in err
+    assert (content / "refunds/refunds.yml").read_text(encoding="utf-8") == before

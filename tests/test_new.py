@@ -50,6 +50,7 @@ class Terminal(io.StringIO):
 def content(write_tree, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))  # not a terminal: nothing can be asked
     return write_tree({
         "after-sales/_category.yml": "title: 售后服务\n",
@@ -101,15 +102,33 @@ def test_adds_entry_in_frequency_order_leaving_the_rest_as_written(content, caps
 
 
 def test_id_from_pinyin_gets_a_suffix_when_taken(content, capsys):
-    args = ["new", "--today", TODAY, "--question", "退款多久能到账", "--category", "after-sales/refunds", "--answer", "1-3 个工作日。"]
+    args = ["new", "--today", TODAY, "--frequency", "0", "--question", "退款多久能到账", "--category", "after-sales/refunds", "--answer", "1-3 个工作日。"]
     assert main(args) == 0
     assert main(args + ["--frequency", "200"]) == 0
     assert main(args + ["--frequency", "1"]) == 0
     listed = [entry["id"] for entry in entries(content / "after-sales/refunds/refunds.yml")]
     assert listed == ["tui-kuan-duo-jiu-dao-zhang-2", "refund-method", "refund-coupon", "refund-partial",
                       "tui-kuan-duo-jiu-dao-zhang-3", "tui-kuan-duo-jiu-dao-zhang"]
-    assert "注意：已经有同样的问题或问法" in capsys.readouterr().err
+    assert "注意：已经有很可能相同的问题：“退款多久能到账”" in capsys.readouterr().err
     validate_ok(capsys)
+
+
+def test_a_question_that_probably_repeats_one_is_warned_about_but_added(content, capsys):
+    # Traditional characters and another wording: not the same text, still the same question.
+    assert main(["new", "--today", TODAY, "--frequency", "3", "--question", "退款會退到哪裡？",
+                 "--category", "after-sales/refunds", "--answer", "原路退回。"]) == 0
+    err = capsys.readouterr().err
+    assert "注意：已经有很可能相同的问题：“退款会退到哪里？”（refund-method" in err
+    validate_ok(capsys)
+
+
+def test_frequency_is_asked_for_not_assumed(content, capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", Terminal("很多\n35\n\n"))  # a wrong count, then one; the proposed id
+    assert main(["new", "--today", TODAY, "--question", "退款手续费多少？", "--category", "after-sales/refunds",
+                 "--answer", "不收手续费。"]) == 0
+    assert "“很多”不是大于等于 0 的整数" in capsys.readouterr().out
+    [entry] = [e for e in entries(content / "after-sales/refunds/refunds.yml") if e["question"] == "退款手续费多少？"]
+    assert entry["frequency"] == 35
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -125,7 +144,7 @@ def test_proposed_ids(question, expected):
 
 
 def test_unknown_category_lists_the_existing_ones(content, capsys):
-    status = main(["new", "--today", TODAY, "--question", "问？", "--category", "after-sale/refund", "--answer", "答。"])
+    status = main(["new", "--today", TODAY, "--frequency", "0", "--question", "问？", "--category", "after-sale/refund", "--answer", "答。"])
     assert status == 1
     err = capsys.readouterr().err
     assert "分类“after-sale/refund”不存在" in err
@@ -135,14 +154,14 @@ def test_unknown_category_lists_the_existing_ones(content, capsys):
 
 def test_missing_fields_without_a_terminal_fail_at_once(content, capsys):
     before = (content / "after-sales/refunds/refunds.yml").read_bytes()
-    assert main(["new", "--today", TODAY, "--category", "after-sales/refunds"]) == 1
+    assert main(["new", "--today", TODAY, "--frequency", "0", "--category", "after-sales/refunds"]) == 1
     err = capsys.readouterr().err
     assert "缺少 --question、--answer 或 --answer-file" in err and "不是在终端里运行" in err
     assert (content / "after-sales/refunds/refunds.yml").read_bytes() == before
 
 
 def test_several_files_need_file_option(content, capsys):
-    args = ["new", "--today", TODAY, "--question", "能送货上门吗？", "--category", "shipping", "--answer", "可以。", "--id", "door"]
+    args = ["new", "--today", TODAY, "--frequency", "0", "--question", "能送货上门吗？", "--category", "shipping", "--answer", "可以。", "--id", "door"]
     assert main(args) == 1
     assert "请用 --file 指定" in capsys.readouterr().err
     assert main(args + ["--file", "fees.yml", "--frequency", "9"]) == 0
@@ -151,7 +170,7 @@ def test_several_files_need_file_option(content, capsys):
 
 
 def test_category_without_entries_gets_a_new_file(content, capsys):
-    args = ["new", "--today", TODAY, "--question", "售后电话是多少？", "--category", "after-sales", "--answer-file", "answer.md"]
+    args = ["new", "--today", TODAY, "--frequency", "0", "--question", "售后电话是多少？", "--category", "after-sales", "--answer-file", "answer.md"]
     (content.parent / "answer.md").write_text("\ufeff请拨打 400-000-0000。\n\n", encoding="utf-8")
     assert main(args) == 0
     [entry] = entries(content / "after-sales/after-sales.yml")
@@ -161,7 +180,7 @@ def test_category_without_entries_gets_a_new_file(content, capsys):
 
 
 def test_taken_or_malformed_id_is_refused(content, capsys):
-    args = ["new", "--today", TODAY, "--question", "问？", "--category", "after-sales/refunds", "--answer", "答。"]
+    args = ["new", "--today", TODAY, "--frequency", "0", "--question", "问？", "--category", "after-sales/refunds", "--answer", "答。"]
     assert main(args + ["--id", "refund-method"]) == 1
     assert "已经被 faq/after-sales/refunds/refunds.yml 里的问题用了" in capsys.readouterr().err
     assert main(args + ["--id", "Refund_Method"]) == 1
@@ -170,15 +189,15 @@ def test_taken_or_malformed_id_is_refused(content, capsys):
 
 
 def test_asks_for_what_is_missing_at_a_terminal(content, capsys, monkeypatch):
-    # question; a wrong category, then its number; the answer, ended by an empty line; a malformed id, then one
-    typed = "运费险怎么理赔？\nnope\n2\n退货后自动理赔。\n\nYun Fei\nyun-fei-xian\n"
+    # question; a wrong category, then its number; a two-paragraph answer, ended by "."; a malformed id, then one
+    typed = "运费险怎么理赔？\nnope\n2\n退货后自动理赔。\n\n第二段。\n.\nYun Fei\nyun-fei-xian\n"
     monkeypatch.setattr(sys, "stdin", Terminal(typed))
     assert main(["new", "--today", TODAY, "--frequency", "60"]) == 0
     out = capsys.readouterr().out
     assert "分类“nope”不存在" in out and "id“Yun Fei”格式不对" in out
     listed = entries(content / "after-sales/refunds/refunds.yml")
     assert [entry["id"] for entry in listed] == ["refund-method", "yun-fei-xian", "refund-coupon", "refund-partial"]
-    assert listed[1]["answer"] == "退货后自动理赔。\n"
+    assert listed[1]["answer"] == "退货后自动理赔。\n\n第二段。\n"
     assert listed[1]["question"] == "运费险怎么理赔？"
     validate_ok(capsys)
 
@@ -189,7 +208,7 @@ def test_answer_from_editor(content, capsys, monkeypatch, tmp_path):
                       encoding="utf-8")
     monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
     monkeypatch.setattr(sys, "stdin", Terminal("\n"))  # accept the proposed id
-    assert main(["new", "--today", TODAY, "--question", "积分怎么用？", "--category", "after-sales/refunds"]) == 0
+    assert main(["new", "--today", TODAY, "--frequency", "0", "--question", "积分怎么用？", "--category", "after-sales/refunds"]) == 0
     listed = entries(content / "after-sales/refunds/refunds.yml")
     assert listed[-1] == {"id": "ji-fen-yong", "question": "积分怎么用？", "answer": "## 标题\n\n正文。\n",
                           "frequency": 0, "updated": dt.date.fromisoformat(TODAY)}
@@ -198,7 +217,7 @@ def test_answer_from_editor(content, capsys, monkeypatch, tmp_path):
 
 def test_words_yaml_1_1_reads_otherwise_stay_text(content, capsys):
     # faqkb reads YAML 1.1, where bare yes / on / 12:30 are a boolean and a number.
-    assert main(["new", "--today", TODAY, "--question", "yes", "--category", "faq/after-sales/refunds", "--answer", "答。",
+    assert main(["new", "--today", TODAY, "--frequency", "0", "--question", "yes", "--category", "faq/after-sales/refunds", "--answer", "答。",
                  "--alias", "on", "--alias", "12:30", "--id", "yes-question"]) == 0
     [entry] = [e for e in entries(content / "after-sales/refunds/refunds.yml") if e["id"] == "yes-question"]
     assert (entry["question"], entry["aliases"]) == ("yes", ["on", "12:30"])
@@ -207,7 +226,7 @@ def test_words_yaml_1_1_reads_otherwise_stay_text(content, capsys):
 
 def test_tabs_leading_answer_lines_become_spaces(content, capsys):
     # A tab in any line's indentation makes faqkb refuse the whole file (FAQ004).
-    assert main(["new", "--today", TODAY, "--question", "怎么写代码？", "--category", "after-sales/refunds", "--id", "code",
+    assert main(["new", "--today", TODAY, "--frequency", "0", "--question", "怎么写代码？", "--category", "after-sales/refunds", "--id", "code",
                  "--answer", "示例：\n\n\tprint(1)\t# 行内的 Tab 保留"]) == 0
     [entry] = [e for e in entries(content / "after-sales/refunds/refunds.yml") if e["id"] == "code"]
     assert entry["answer"] == "示例：\n\n    print(1)\t# 行内的 Tab 保留\n"

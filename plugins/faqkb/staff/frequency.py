@@ -4,7 +4,8 @@ The CSV has a header and two columns: `id,count`, or `question,count` (Chinese t
 问题,次数), where the question is matched against every entry's question and aliases. A count
 replaces the entry's frequency; several rows for the same entry add up. Entries the CSV does not
 mention keep theirs. Only files whose counts change are written, and those are then ordered like
-`faqkb fmt` orders them.
+`faqkb fmt` orders them. Two rows naming the same id or the same question are an error (a slip when
+copying, as a rule) unless --sum asks to add them up; different wordings of one entry add up.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def register(subparsers) -> None:
     imported.add_argument("csv", help="导出的 CSV 文件")
     imported.add_argument("path", nargs="?", default="faq", help="内容目录（默认 faq）")
     imported.add_argument("--dry-run", action="store_true", help="只显示会有哪些变化，不修改任何文件")
+    imported.add_argument("--sum", action="store_true",
+                          help="同一个问题有好几行时把次数加起来（默认：这算错误，什么都不改）")
     imported.set_defaults(run=_import)
 
 
@@ -92,6 +95,10 @@ def read_counts(path: Path) -> tuple[list[Row], list[tuple[int, str]]]:
             def cell(column):
                 return cells[column].strip() if column is not None and column < len(cells) else ""
 
+            if len(cells) > len(header):
+                raise CsvError(f"CSV 文件 {path} 第 {start} 行有 {len(cells)} 列，表头只有 {len(header)} 列："
+                               f"“{delimiter.join(cells)[:80]}”。多半是次数里有千位分隔符（例如 1,520），"
+                               "请去掉逗号（写成 1520），或把这一格用英文引号括起来。没有导入任何次数。")
             count = _count(cell(count_column))
             if count is None:
                 notes.append((start, f"第 {start} 行：次数“{cell(count_column)}”不是大于等于 0 的整数，没有导入"))
@@ -126,6 +133,17 @@ def _count(text: str) -> int | None:
     except ValueError:
         return None
     return int(value) if value >= 0 and value.is_integer() else None
+
+
+def repeated_rows(rows: list[Row]) -> list[list[Row]]:
+    """Rows that name the same id, or the same question however it is written (full width,
+    Traditional, punctuation): a slip when copying the export, unless the rows are meant to add up.
+    Different wordings of one entry (its question and an alias) are not repeats: they add up."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        key = f"id:{row.id}" if row.id else f"q:{question_key(row.question)}"
+        groups.setdefault(key, []).append(row)
+    return [same for same in groups.values() if len(same) > 1]
 
 
 @dataclass
@@ -183,6 +201,15 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     content, problems = check_project(root)
     blocked = fmt.blocking_problems(problems)
+    repeated = repeated_rows(rows)
+    if repeated and not args.sum:
+        for same in repeated:
+            lines = "、".join(f"第 {row.line} 行" for row in same)
+            print(f"{lines}写的是同一个{'id' if same[0].id else '问题'}“{same[0].id or same[0].question}”。",
+                  file=sys.stderr)
+        print("CSV 里有重复的行，没有导入任何次数。请删掉多余的行；如果这些行本来就该加在一起"
+              "（例如几个渠道分别统计），请加上 --sum（make frequency CSV=… ARGS=--sum）。", file=sys.stderr)
+        return 1
     matches, unmatched = match_rows(content, rows)
     changes = [match for match in matches if match.count != match.entry.frequency]
     by_file: dict[str, list[Match]] = {}

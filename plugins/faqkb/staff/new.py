@@ -10,6 +10,7 @@ import argparse
 import functools
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,10 +23,11 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarStri
 
 from . import fmt, yamledit
 from .project import check_project, day, project_today, whole_number
+from .duplicates import find_duplicates
 from .frequency import question_key
 from ..content.load import YAML_SUFFIXES
 from ..content.syntax import is_kebab
-from ..content.model import Category, Content
+from ..content.model import Category, Content, Entry
 from ..content.problems import format_problems
 from ..search.text import PARTICLES, STOP_SET, Segmenter, is_cjk, normalize, runs, split_stop_words
 
@@ -47,7 +49,8 @@ def register(subparsers) -> None:
     answer = parser.add_mutually_exclusive_group()
     answer.add_argument("--answer-file", help="从这个文件读取答案（Markdown，UTF-8）；写 - 表示从标准输入读取")
     answer.add_argument("--answer", help="答案（Markdown）")
-    parser.add_argument("--frequency", type=whole_number(), default=0, help="被问次数（默认 0，每周导入会更新）")
+    parser.add_argument("--frequency", type=whole_number(), default=None,
+                        help="被问次数（必填；新问题还没有统计就写 0，每周的导入会更新它）")
     parser.add_argument("--alias", action="append", default=[], help="别的问法；有几个就写几次 --alias")
     parser.add_argument("--tag", action="append", default=[], help="标签；有几个就写几次 --tag")
     parser.add_argument("--id", help="问题的 id（默认根据问题的拼音生成）")
@@ -74,7 +77,8 @@ def _add(args: argparse.Namespace) -> int:
         raise Stop(f"找不到内容目录 {args.path}。")
     interactive = sys.stdin.isatty()
     given = (("--question", args.question), ("--category", args.category),
-             ("--answer 或 --answer-file", args.answer or args.answer_file))
+             ("--answer 或 --answer-file", args.answer or args.answer_file),
+             ("--frequency", "" if args.frequency is None else str(args.frequency)))
     missing = [flag for flag, value in given if not value]
     if missing and not interactive:
         raise Stop(f"缺少 {'、'.join(missing)}。现在不是在终端里运行，无法逐项询问，请用参数给出，例如：\n  {EXAMPLE}")
@@ -91,10 +95,11 @@ def _add(args: argparse.Namespace) -> int:
         raise Stop(fmt.skipped(file, blocked, "添加到"))
     _warn_if_asked_already(question, content)
     answer = _answer(args, interactive)
+    frequency = args.frequency if args.frequency is not None else _ask_frequency()
     entry_id = _entry_id(args.id, question, content, interactive)
 
     entry = CommentedMap([("id", entry_id), ("question", _text(question)), ("answer", LiteralScalarString(answer)),
-                          ("frequency", args.frequency)])
+                          ("frequency", frequency)])
     for name, values in (("aliases", args.alias), ("tags", args.tag)):
         values = list(dict.fromkeys(" ".join(value.split()) for value in values if value.strip()))
         if values:
@@ -104,7 +109,7 @@ def _add(args: argparse.Namespace) -> int:
 
     path = Path(file)
     entries = fmt.file_entries(content, file)
-    position = next((index for index, other in enumerate(entries) if other.frequency < args.frequency), len(entries))
+    position = next((index for index, other in enumerate(entries) if other.frequency < frequency), len(entries))
     try:
         document = fmt.read_for_edit(file) if path.exists() else yamledit.new_file(path)
         items = list(document.data) if isinstance(document.data, list) else []
@@ -188,13 +193,29 @@ def _file(category: Category, name: str | None, interactive: bool) -> str:
 
 
 def _warn_if_asked_already(question: str, content: Content) -> None:
+    """Warns (never stops) when an entry already asks this: the same words, or what `faqkb duplicates`
+    would call the same question."""
     key = question_key(question)
     same = [entry for entry in content.entries
             if any(isinstance(text, str) and question_key(text) == key
                    for text in [entry.question, *(entry.aliases if isinstance(entry.aliases, list) else [])])]
+    probe = Entry(id="faqkb-new-question", question=question, answer="", frequency=0, file="")
+    alike = Content(root=content.root, synonyms=content.synonyms, entries=[*content.entries, probe])
+    for pair in find_duplicates(alike, new_ids=[probe.id]):
+        if pair.keep not in same:
+            same.append(pair.keep)
     if key and same:
-        where = "、".join(f"{entry.id}（{entry.file}）" for entry in same)
-        print(f"注意：已经有同样的问题或问法：{where}。如果是同一个问题，请把新问法写进它的 aliases。", file=sys.stderr)
+        where = "、".join(f"“{entry.question}”（{entry.id}，{entry.file}）" for entry in same[:3])
+        print(f"注意：已经有很可能相同的问题：{where}。如果是同一个问题，请不要新建，把新问法写进它的 aliases。",
+              file=sys.stderr)
+
+
+def _ask_frequency() -> int:
+    while True:
+        text = _ask("被问次数（整数；新问题还没有统计就写 0）：")
+        if text.isdecimal():
+            return int(text)
+        print(f"“{text}”不是大于等于 0 的整数。")
 
 
 def _answer(args: argparse.Namespace, interactive: bool) -> str:
@@ -207,12 +228,12 @@ def _answer(args: argparse.Namespace, interactive: bool) -> str:
             text = Path(args.answer_file).read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as error:
             raise Stop(f"无法读取答案文件 {args.answer_file}（{error}）。请确认文件存在，并保存为 UTF-8 编码。") from error
-    elif os.environ.get("EDITOR"):
-        text = _edit(os.environ["EDITOR"])
+    elif editor := _editor():
+        text = _edit(editor)
     else:
-        print("请输入答案（Markdown），输入一个空行结束：")
+        print("请输入答案（Markdown，可以用空行分段）；写完后单独一行输入一个英文句点“.”结束：")
         lines = []
-        while line := input():
+        while (line := input()) != ".":
             lines.append(line)
         text = "\n".join(lines)
     text = text.replace("\r\n", "\n").strip("\n").rstrip()
@@ -222,6 +243,17 @@ def _answer(args: argparse.Namespace, interactive: bool) -> str:
     # Markdown reads a leading tab as four spaces anyway.
     lines = [(line, len(line) - len(line.lstrip(" \t"))) for line in text.split("\n")]
     return "\n".join(line[:indent].expandtabs(4) + line[indent:] for line, indent in lines) + "\n"
+
+
+def _editor() -> str | None:
+    """The staff member's editor: $VISUAL or $EDITOR, else, on a terminal screen, the system's
+    (editor, nano, vi)."""
+    for variable in ("VISUAL", "EDITOR"):
+        if os.environ.get(variable, "").strip():
+            return os.environ[variable]
+    if not sys.stdout.isatty():
+        return None
+    return next((name for name in ("editor", "nano", "vi") if shutil.which(name)), None)
 
 
 def _edit(editor: str) -> str:
