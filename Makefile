@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site serve test test-fast install install-test validate fmt new stats duplicates frequency search \
+.PHONY: site serve test test-fast install install-test validate fmt new stats duplicates frequency search diff \
 	lint-workflows lint-schemas lock system-packages bench clean
 
 $(BIN)/python:
@@ -77,6 +77,10 @@ stats: $(INSTALLED)
 
 duplicates: $(INSTALLED)
 	@$(FAQKB) duplicates $(CONTENT) $(ARGS)
+
+BASE ?= origin/main
+diff: $(INSTALLED)
+	@$(FAQKB) diff $(BASE) $(CONTENT) $(ARGS)
 
 search: $(INSTALLED)
 	@$(FAQKB) search --content $(CONTENT) $(ARGS) "$(Q)"

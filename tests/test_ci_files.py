@@ -272,3 +272,10 @@ def test_pre_commit_fails_on_broken_content(checkout):
     result = subprocess.run([str(Path(sys.executable).parent / "pre-commit"), "run", "faqkb-validate",
                              "--files", str(refunds)], cwd=checkout, capture_output=True, text=True, timeout=600)
     assert result.returncode == 1 and "FAQ107" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_codeowners_template_maps_every_top_level_category_to_a_team():
+    lines = (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines()
+    mapped = {match[1] for line in lines if (match := re.match(r"^# /faq/([a-z0-9-]+)/\s+@[\w-]+/[\w-]+$", line))}
+    categories = {path.name for path in (ROOT / "faq").iterdir() if path.is_dir()}
+    assert mapped == categories
