@@ -25,8 +25,13 @@ from ..files import write_files
 from ..search.job import SearchJob, search_folder
 from . import staging
 from .layout import SLOT_ID, QuestionLayout, slot_page
+from .palette import palette
 from .preview import PREVIEW_SEARCH, PreviewFiles
 from .render import Page, RenderOptions, navigation, redirect_pages, render_pages
+from .scripts import SEARCH_SCRIPT, search_script
+
+DEFAULT_BRAND = "#c2410c"  # an orange that carries white text and reads on white at 5.2:1
+PALETTE_CSS = "assets/faqkb/palette.css"
 
 
 class ContentError(Exception):
@@ -81,6 +86,7 @@ class Settings:
     command: str = "build"  # MkDocs' command: build, serve or gh-deploy
     icon_exists: object = None  # name → bool, for FAQ204
     site_url: str = ""  # absolute URLs (canonical links of redirect pages), when mkdocs.yml has one
+    brand_color: str = DEFAULT_BRAND  # the shop's colour: header, links, buttons (palette.py)
 
     @property
     def preview(self) -> bool:
@@ -112,12 +118,15 @@ class SiteBuild:
         self.staging: Path | None = None  # the folder MkDocs writes into, swapped in at the end
         self.layout: QuestionLayout | None = None
         self.question_writer: _Background | None = None
+        self.palette = palette(settings.brand_color)
 
     # -- on_config ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Check the content, start indexing it, render its pages; a content error stops a build
         here, before MkDocs empties the previous site (the preview carries on, see _show_problems)."""
         settings = self.settings
+        for problem in self.palette.problems:
+            self.session.log.warning(problem)
         content, problems = check(settings.content_dir, display_base=settings.display_base,
                                   max_depth=settings.max_depth, today=settings.today,
                                   icon_exists=settings.icon_exists)
@@ -176,6 +185,13 @@ class SiteBuild:
     def generated_pages(self) -> list[Page]:
         """The pages MkDocs renders: the layout page of every question first, then all but the questions."""
         return [slot_page()] + [page for page in self.site.pages if page.kind != "question"]
+
+    def generated_assets(self) -> dict[str, str]:
+        """Site path → text of the files faqkb writes besides its pages: colours and search script."""
+        assets = {SEARCH_SCRIPT: search_script()}
+        if self.palette.css:
+            assets[PALETTE_CSS] = self.palette.css
+        return assets
 
     # -- on_post_page ------------------------------------------------------------------------------
     def layout_rendered(self, output: str, site_dir: Path, slot_dest: str) -> None:

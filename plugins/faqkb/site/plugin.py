@@ -6,11 +6,10 @@ import logging
 from pathlib import Path
 
 from ..content.dates import DEFAULT_TIMEZONE, UnknownTimezone, shop_today
-from .build import ContentError, Session, Settings, SiteBuild
+from .build import DEFAULT_BRAND, PALETTE_CSS, ContentError, Session, Settings, SiteBuild
 from .engine import (BasePlugin, File, Files, MemoryBytecodeCache, MkDocsConfig, PluginError, base,
                      get_plugin_logger, material_icon_svg, options, strict_warning_count)
 from .render import Contact, RenderOptions
-from .scripts import SEARCH_SCRIPT, search_script
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
@@ -26,12 +25,13 @@ class ContactConfig(base.Config):
 
 class FaqConfig(base.Config):
     enabled = options.Type(bool, default=True)
-    content_dir = options.Optional(options.Type(str))
-    """Folder of FAQ YAML, relative to mkdocs.yml; defaults to `docs_dir`."""
+    content_dir = options.Optional(options.Type(str))  # FAQ YAML, relative to mkdocs.yml; default docs_dir
     max_depth = options.Type(int, default=4)
     hot_questions = options.Type(int, default=10)
     home_heading = options.Type(str, default="您好，有什么可以帮您？")
     contact = options.SubConfig(ContactConfig)
+    brand_color = options.Type(str, default=DEFAULT_BRAND)
+    """The shop's colour (#rrggbb): header, links and buttons; a warning if text on it is hard to read."""
     timezone = options.Type(str, default=DEFAULT_TIMEZONE)
     """The shop's IANA time zone: "today" for checking `updated` dates (CI runners keep UTC)."""
 
@@ -66,7 +66,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         config.extra["faqkb_problems"] = self.build.notice
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))  # a project's overrides win
-        config.extra_css.insert(0, "assets/faqkb/faqkb.css")
+        config.extra_css[:0] = ["assets/faqkb/faqkb.css"] + ([PALETTE_CSS] if self.build.palette.css else [])
         if self.build.staging:
             config.site_dir = str(self.build.staging)
         return config
@@ -84,6 +84,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
                                   contact=Contact(**dict(self.config.contact)), home_heading=self.config.home_heading,
                                   icon_svg=material_icon_svg),
             max_depth=self.config.max_depth, strict=config.strict, command=self.command, site_url=config.site_url or "",
+            brand_color=self.config.brand_color,
             icon_exists=lambda name: material_icon_svg(name) is not None)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -100,19 +101,18 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             files.append(File.generated(config, page.uri, content=page.markdown))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
-        files.append(File.generated(config, SEARCH_SCRIPT, content=search_script()))
+        for uri, text in self.build.generated_assets().items():
+            files.append(File.generated(config, uri, content=text))
         # The layout page first: the question pages are written while MkDocs renders the others.
         self.slot_file = files.get_file_from_path(self.build.generated_pages()[0].uri)
         return Files([self.slot_file] + [file for file in files if file is not self.slot_file])
 
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        """The preview keeps the question pages and search files out of MkDocs' cleaning of the site."""
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:  # the preview keeps them out of MkDocs' cleaning
         if self.build and self.build.settings.preview:
             self.session.preview.hold(Path(config.site_dir))
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        """Compiled templates are kept across the live preview's rebuilds."""
-        env.bytecode_cache = self.template_cache
+        env.bytecode_cache = self.template_cache  # compiled templates, kept across the preview's rebuilds
         return env
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
