@@ -21,7 +21,8 @@ def deep_shop(write_tree, tmp_path, monkeypatch):
     return tmp_path
 
 
-NEW_ENTRY = ["new", "--category", "a/b/c/d", "--question", "退款到信用卡要几天？", "--answer", "一般 3-15 个工作日。"]
+NEW_ENTRY = ["new", "--category", "a/b/c/d", "--question", "退款到信用卡要几天？", "--answer", "一般 3-15 个工作日。",
+             "--frequency", "0"]
 
 
 @pytest.mark.parametrize("command", [["search", "退款到银行卡"], ["stats"], ["duplicates"], ["fmt", "--check"],
