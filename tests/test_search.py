@@ -248,3 +248,37 @@ def test_among_questions_containing_the_query_the_one_saying_no_more_comes_first
         {"id": "short", "question": "优惠券能退回吗？", "answer": "未过期的会退回。", "frequency": 0},
     ])
     assert top(Searcher(*search_data(content)), "优惠券退回", 2) == ["short", "long"]
+
+
+@pytest.mark.parametrize("query", ["今天天气怎么样", "今天美元汇率多少"])
+def test_a_query_nothing_answers_gets_its_closest_entries_marked_weak(sample, query):
+    results = sample[3].search(query)
+    assert results and results[0].weak
+
+
+def test_right_first_answers_are_seldom_marked_weak(sample):
+    searcher = sample[3]
+    firsts = [searcher.search(q["q"], limit=1) for q in QUERIES if q["expected"]]
+    right = [results[0] for results, q in zip(firsts, [q for q in QUERIES if q["expected"]])
+             if results and results[0].id in q["expected"]]
+    assert sum(result.weak for result in right) <= 0.05 * len(right)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("用顺丰寄", "courier-companies"),            # a courier's name, for the entry about couriers
+    ("丰巢", "pickup-locker"),                   # a locker brand, for the entry about lockers
+    ("帳號被盜", "account-stolen"),               # Taiwan's words, in Traditional characters
+    ("password reset", "forgot-password"),       # English words, for a question written in Chinese
+    ("paypal", "payment-methods"),
+])
+def test_general_shop_vocabulary_links_what_shoppers_say_with_how_entries_are_written(sample, query, expected):
+    assert expected in top(sample[3], query, 5)
+
+
+def test_a_shop_synonym_group_joins_the_general_group_it_shares_a_word_with():
+    from faqkb.search.text import normalize, shop_synonym_groups, vocabulary
+
+    general = {normalize(word) for word in next(group for group in shop_synonym_groups() if "花呗" in group)}
+    table = vocabulary([["花呗", "蚂蚁先用后付"]])
+    assert general - {"花呗"} <= set(table["蚂蚁先用后付"])  # 花被 (a typo) still finds 花呗's entries
+    assert "花被" in table["花呗"]

@@ -152,6 +152,14 @@ def test_no_results_says_so_and_offers_hot_questions_and_contacts(page, site_ser
     assert "联系客服" in page.inner_text(".faqkb-search-empty .faqkb-contact")
 
 
+def test_a_query_nothing_answers_says_so_above_the_closest_questions(page, site_server):
+    page.goto(site_server + "search/?q=" + quote("今天天气怎么样"))
+    page.wait_for_selector(".faqkb-search-list .faqkb-result")
+    assert page.inner_text(".faqkb-search-status").startswith("没有找到完全匹配“今天天气怎么样”的问题，下面是可能相关的")
+    type_query(page, ".md-header .faqkb-search-input", "今天天气怎么样")
+    assert "没有找到完全匹配的问题" in page.inner_text(".md-header .faqkb-results")
+
+
 @pytest.mark.parametrize("payload", ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=1</script>",
                                      '"><svg onload="window.__xss=1">'])
 def test_query_payloads_are_shown_as_text_never_run(page, site_server, payload):

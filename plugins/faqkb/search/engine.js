@@ -258,7 +258,7 @@
 
   function sortedKeys(map) { return Array.from(map.keys()).sort(function (a, b) { return a - b; }); }
 
-  // [doc number, score, matched terms], best first (query.rank).
+  // [doc number, score, matched terms, share of the query], best first (query.rank).
   function rank(analysis, found, meta, postings, limit) {
     var c = meta.constants, units = coverageUnits(analysis, found, meta), total = 0;
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
@@ -296,7 +296,7 @@
       score += c.intentWeight * bonus;
       var held = size && analysis.cjk.length ? Math.min(1.0, (characters.has(number) ? characters.get(number).size : 0) / size) : 1.0;
       var questionCover = c.questionCoverFloor + (1 - c.questionCoverFloor) * held;
-      ranked.push([number, score * share * share * questionCover, matched.get(number)]);
+      ranked.push([number, score * share * share * questionCover, matched.get(number), share]);
     });
     ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     return ranked.slice(0, limit);
@@ -440,7 +440,7 @@
           return fetchJson("docs/" + Math.floor(r[0] / meta.docChunk) + ".json").then(function (chunk) {
             var doc = chunk.d[r[0] % meta.docChunk];
             return { id: doc[0], question: doc[1], breadcrumb: meta.categories[doc[2]].slice(), score: r[1],
-                     matched: r[2].slice() };
+                     matched: r[2].slice(), weak: r[3] < meta.constants.weakShare };
           });
         }));
       });

@@ -21,7 +21,7 @@ from whoosh.system import pack_uint
 
 from ..content.model import Category, Content, Entry
 from ..content.order import by_frequency, sorted_categories
-from .text import INTENT_KINDS, Segmenter, intents, normalize, question_characters, synonym_table
+from .text import INTENT_KINDS, Segmenter, intents, normalize, question_characters, vocabulary
 
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 2.4, "tags": 1.5, "category": 0.8, "answer": 0.7}
 FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never asked, among equal matches
@@ -89,8 +89,8 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None, *, p
     (forked processes); BM25F then uses the statistics of all of them together, so the scores
     are the same whatever the split.
     """
-    synonyms = synonym_table(g.words for g in content.synonyms)
-    extra_words = [w for g in content.synonyms for w in g.words]
+    synonyms = vocabulary(g.words for g in content.synonyms)
+    extra_words = [w for words in synonyms.values() for w in words]
     extra_words += [t for e in content.entries for t in (e.tags or [])]
     segmenter = segmenter or Segmenter(extra_words)
     entries, categories = ordered_entries(content)

@@ -40,6 +40,10 @@ TYPO_FACTOR = 0.6
 UNIGRAM_COVER = 0.8
 WEAK_MISSES = 1  # positions an entry may miss when the query matched only single characters or pinyin guesses
 MIN_COVERAGE = 0.35
+# Below this share of the query, even the best entry is not what the query asks: the box and the
+# results page say so above it (2 % of right first answers get the notice; 80 % of unanswerable
+# queries get it or no result at all, on the tuning half of the blind query set).
+WEAK_SHARE = 0.5
 PINYIN_READINGS = 2
 INTENT_WEIGHT = 2.5
 QUESTION_COVER_FLOOR = 0.4  # the factor for an entry whose question shares no character with the query
@@ -51,6 +55,7 @@ CONSTANTS = {
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
     "weakMisses": WEAK_MISSES, "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
+    "weakShare": WEAK_SHARE,
 }
 
 
@@ -79,7 +84,7 @@ class Analysis:
 class QuerySteps:
     analysis: Analysis
     found: list[QueryTerm]  # matched terms, typo guesses last
-    ranked: list[tuple[int, float, list[str]]]  # (doc number, score, matched terms), best first
+    ranked: list[tuple[int, float, list[str], float]]  # (doc number, score, matched terms, share), best first
 
 
 @dataclass
@@ -90,6 +95,12 @@ class Result:
     breadcrumb: list[str]
     score: float
     matched: list[str]
+    share: float = 1.0  # how much of the query it answers (coverage, 0–1)
+
+    @property
+    def weak(self) -> bool:
+        """Not what the query asks, though the closest there is (WEAK_SHARE)."""
+        return self.share < WEAK_SHARE
 
     @property
     def url(self) -> str:
@@ -213,9 +224,9 @@ def coverage_units(analysis: Analysis, found: list[QueryTerm]) -> dict[int, floa
 
 def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], list[tuple[int, int]]],
          question: Callable[[int], tuple[int, int]], intent_scores: list[int],
-         limit: int) -> list[tuple[int, float, list[str]]]:
-    """(doc number, score, matched terms), best first. `question(number)` is the entry's
-    (question characters, intents)."""
+         limit: int) -> list[tuple[int, float, list[str], float]]:
+    """(doc number, score, matched terms, share of the query), best first. `question(number)` is
+    the entry's (question characters, intents)."""
     units = coverage_units(analysis, found)
     total = sum(units[p] for p in sorted(units))
     if total <= 0:
@@ -252,7 +263,7 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
             score += INTENT_WEIGHT * sum(value for kind, value in enumerate(intent_scores) if shared >> kind & 1)
             held = min(1.0, len(characters.get(number, ())) / size) if size and analysis.cjk else 1.0
             question_cover = QUESTION_COVER_FLOOR + (1 - QUESTION_COVER_FLOOR) * held
-            ranked.append((number, score * share * share * question_cover, matched[number]))
+            ranked.append((number, score * share * share * question_cover, matched[number], share))
     ranked.sort(key=lambda item: (-item[1], item[0]))
     return ranked[:limit]
 
@@ -299,8 +310,8 @@ class Searcher:
 
     def search(self, query: str, limit: int = 10, prefix: bool = False) -> list[Result]:
         results = []
-        for number, score, matched in self.steps(query, limit, prefix).ranked:
+        for number, score, matched, share in self.steps(query, limit, prefix).ranked:
             doc = self.data.docs[number]
             results.append(Result(number, doc.id, doc.question, self.data.categories[doc.category],
-                                  score, matched))
+                                  score, matched, share))
         return results

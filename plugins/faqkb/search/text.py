@@ -226,6 +226,7 @@ class Segmenter:
         with it, so a query needs no expansion. `characters` and `pinyin` turn those terms off.
         """
         synonyms = synonyms or {}
+        glossary = shop_glossary()
         terms: list[str] = []
         for run, _ in runs(normalize(text)):
             if not is_cjk(run):
@@ -239,6 +240,7 @@ class Segmenter:
                     group = (word,) + synonyms.get(word, ())
                     for variant in group:
                         terms.append(variant)
+                        terms += glossary.get(variant, ())
                         if pinyin and len(variant) >= 2 and is_cjk(variant):
                             full, initials = word_pinyin(variant)
                             if len(full) >= 2:
@@ -256,6 +258,43 @@ def synonym_table(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]
         for word in words:
             table[word] = tuple(w for w in words if w != word)
     return table
+
+
+@functools.lru_cache(maxsize=1)
+def shop_synonym_groups() -> tuple[tuple[str, ...], ...]:
+    """General shop vocabulary shipped with faqkb (data/shop_synonyms.txt): groups of words shoppers
+    use for the same thing, the standard term first, with Traditional forms and common typos."""
+    lines = (DATA / "shop_synonyms.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(tuple(line.split()) for line in lines if line.strip() and not line.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def shop_glossary() -> dict[str, tuple[str, ...]]:
+    """Normalised Chinese term → the English words shoppers type for it (data/shop_english.txt)."""
+    glossary: dict[str, list[str]] = {}
+    for line in (DATA / "shop_english.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            english, *terms = line.split()
+            for term in terms:
+                glossary.setdefault(normalize(term), []).append(normalize(english))
+    return {term: tuple(dict.fromkeys(words)) for term, words in glossary.items()}
+
+
+def vocabulary(shop_groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """The synonym table indexing uses: faqkb's general groups and the shop's own (faq/_synonyms.yml),
+    a shop group joined with every general group it shares a word with, its own words first."""
+    merged: list[list[str]] = [list(group) for group in shop_synonym_groups()]
+    home: dict[str, int] = {normalize(word).strip(): n for n, group in enumerate(merged) for word in group}
+    for group in shop_groups:
+        words = list(group)
+        joined = sorted({home[key] for word in words if (key := normalize(word).strip()) in home})
+        for n in joined:
+            words += merged[n]
+            merged[n] = []
+        merged.append(list(dict.fromkeys(words)))
+        for word in merged[-1]:
+            home[normalize(word).strip()] = len(merged) - 1
+    return synonym_table(group for group in merged if len(group) > 1)
 
 
 def pinyin_table(extra_chars: Iterable[str] = ()) -> dict[str, list[str]]:
