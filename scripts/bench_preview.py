@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Measure the live-preview loop of `mkdocs serve` (what `make serve` runs) on a generated FAQ tree.
 
-    python scripts/bench_preview.py [--questions 1000] [--seed 1] [--repeat 5] [--target 2.0]
-                                    [--timeout 60] [--start-timeout 600] [--json OUT] [--keep]
+    .venv/bin/python scripts/bench_preview.py [--questions 1000] [--seed 1] [--repeat 5] [--target 2.0]
+                                              [--timeout 60] [--start-timeout 600] [--json OUT] [--keep]
 
-1. Generates a tree with scripts/gen_tree.py, and a mkdocs.yml next to it, in a temporary folder
+1. Generates a tree with tests/harness/gen_tree.py, and a mkdocs.yml next to it, in a temporary folder
    (the project's own faq/ and site/ are never touched).
 2. Starts `mkdocs serve --dev-addr 127.0.0.1:PORT` on it (a free port, its own process group,
    env NO_MKDOCS_2_WARNING=1) and waits until `/` answers 200, i.e. the first build is done.
@@ -24,7 +24,8 @@ Reports each rebuild, the median and the maximum against --target (the issue ask
 1,000 questions), and the error-path findings; --json writes the figures. Exit status 1 when
 the benchmark itself failed (the server did not start or died, a wait timed out), not when the
 target is missed or an error-path check fails.
-Uses the standard library, PyYAML (through gen_tree) and Playwright with /usr/bin/chromium.
+Run it with the project's interpreter (.venv/bin/python); the server and the browser are the
+tests' own (tests/harness).
 """
 
 from __future__ import annotations
@@ -33,31 +34,22 @@ import argparse
 import importlib.util
 import json
 import os
-import platform
 import re
 import secrets
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import gen_tree  # noqa: E402  (scripts/gen_tree.py)
-from bench_build import build_python  # noqa: E402  (the interpreter that can run mkdocs and faqkb)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test harness
+import bench_support as S  # noqa: E402  (beside this script)
+from harness import browser as chromium, gen_tree, site  # noqa: E402  (tests/harness)
+from harness.server import Serve, ServeError  # noqa: E402
 
-REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 TRACEBACK = "Traceback (most recent call last)"
 # Lines MkDocs 1.6 prints while serving (mkdocs/livereload/__init__.py, mkdocs/commands/build.py).
 DETECTED = "Detected file changes"
@@ -71,128 +63,28 @@ class BenchError(RuntimeError):
     """The benchmark could not do its job (as opposed to a slow or wrong result)."""
 
 
-# --------------------------------------------------------------------------------------------
-# The serve process
-# --------------------------------------------------------------------------------------------
+def first_line(serve: Serve, needle: str | re.Pattern, start: float) -> tuple[float, str] | None:
+    """The first line of the serve output since `start` that holds needle, with its time."""
+    for t, line in serve.since(start):
+        if (needle.search(line) if isinstance(needle, re.Pattern) else needle in line):
+            return t, line
+    return None
 
-class ServeProcess:
-    """`mkdocs serve` in its own process group, its output collected line by line with the time
-    (time.monotonic) each line arrived."""
 
-    def __init__(self, python: str, config: Path, port: int, log_path: Path):
-        self.url = f"http://127.0.0.1:{port}"
-        self.lines: list[tuple[float, str]] = []
-        self._lock = threading.Lock()
-        self.forced = False  # stop() had to SIGKILL it (MkDocs' temporary site folder is then left in /tmp)
-        self._log = open(log_path, "w", encoding="utf-8")
-        env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", PYTHONIOENCODING="utf-8")
-        command = [python, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}", "-f", str(config)]
-        self.process = subprocess.Popen(command, cwd=config.parent, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
-                                        start_new_session=True)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-
-    def _read(self) -> None:
-        for raw in self.process.stdout:
-            line = raw.decode("utf-8", errors="replace").rstrip("\n")
-            with self._lock:
-                self.lines.append((time.monotonic(), line))
-            self._log.write(line + "\n")
-            self._log.flush()
-
-    def since(self, start: float) -> list[tuple[float, str]]:
-        with self._lock:
-            return [(t, line) for t, line in self.lines if t >= start]
-
-    def first(self, needle: str | re.Pattern, start: float) -> tuple[float, str] | None:
-        for t, line in self.since(start):
-            if (needle.search(line) if isinstance(needle, re.Pattern) else needle in line):
-                return t, line
-        return None
-
-    def wait_for_line(self, needles: list[str | re.Pattern], start: float, timeout: float) -> tuple[float, str] | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            hits = [hit for needle in needles if (hit := self.first(needle, start))]
-            if hits:
-                return min(hits)
-            self.check_alive()
-            time.sleep(0.05)
-        return None
-
-    def cpu_seconds(self) -> float | None:
-        """CPU time of MkDocs and its workers (live ones in its process group, plus reaped ones)."""
-        pgid, ticks = self.process.pid, 0
-        for stat_path in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat_path.read_text().rpartition(")")[2].split()
-            except OSError:
-                continue  # the process ended meanwhile
-            if int(fields[2]) != pgid:  # fields[2] is the process group
-                continue
-            ticks += int(fields[11]) + int(fields[12])  # utime, stime
-            if stat_path.parent.name == str(pgid):
-                ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: children it has reaped
-        return ticks / os.sysconf("SC_CLK_TCK") if ticks else None
-
-    def check_alive(self) -> None:
-        if self.process.poll() is not None:
-            raise BenchError(f"mkdocs serve exited with status {self.process.returncode}; "
-                             f"last lines:\n{self.tail()}")
-
-    def tail(self, count: int = 30) -> str:
-        with self._lock:
-            return "\n".join("   | " + line for _, line in self.lines[-count:])
-
-    def wait_ready(self, timeout: float) -> float:
-        """Polls `/` until it answers 200 (the first build is done); returns the seconds it took."""
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            self.check_alive()
-            status, _ = http_get(self.url + "/", timeout=5)
-            if status == 200:
-                return time.monotonic() - start
-            time.sleep(0.2)
-        raise BenchError(f"mkdocs serve did not answer 200 for / within {timeout:.0f} s; "
-                         f"last lines:\n{self.tail()}")
-
-    def stop(self) -> None:
-        """Ctrl-C to MkDocs (it then removes its temporary site folder), SIGKILL to the group if it
-        lingers."""
-        pgid = self.process.pid
+def group_cpu_seconds(group: int) -> float | None:
+    """CPU time of a process group (MkDocs and its search worker: live ones, plus reaped ones)."""
+    ticks = 0
+    for stat_path in Path("/proc").glob("[0-9]*/stat"):
         try:
-            if self.process.poll() is None:
-                os.kill(pgid, signal.SIGINT)
-                try:
-                    self.process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    self.forced = True
-                    os.killpg(pgid, signal.SIGKILL)
-                    self.process.wait(timeout=10)
-            try:  # a worker left behind by the leader (the search indexer) is still in our group
-                os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-        finally:
-            self._reader.join(timeout=5)
-            self._log.close()
-
-
-def http_get(url: str, timeout: float = 10) -> tuple[int | None, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
-            return response.status, response.read().decode("utf-8", errors="replace")
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None, ""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+            fields = stat_path.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        if int(fields[2]) != group:  # fields[2] is the process group
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        if stat_path.parent.name == str(group):
+            ticks += int(fields[13]) + int(fields[14])  # cutime, cstime: children it has reaped
+    return ticks / os.sysconf("SC_CLK_TCK") if ticks else None
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,49 +177,53 @@ class ErrorCase:
     recovery: Rebuild | None = None
 
 
-def time_rebuild(label: str, serve: ServeProcess, page, entry: EntryFile, timeout: float, pause: float) -> Rebuild:
+def time_rebuild(label: str, serve: Serve, page, entry: EntryFile, timeout: float, pause: float) -> Rebuild:
     """Saves the entry with a new marker and waits until the browser shows it; then pauses, so
     the search worker is done and counted in the CPU time."""
     marker = f"bench-{secrets.token_hex(4)}"
-    cpu_before = serve.cpu_seconds()
+    cpu_before = group_cpu_seconds(serve.process.pid)
     t0 = entry.save(entry.with_marker(marker))
     try:
         page.wait_for_function("marker => document.body && document.body.innerText.includes(marker)",
                                arg=marker, timeout=timeout * 1000)
     except Exception as error:  # playwright's TimeoutError, or the browser went away
-        serve.check_alive()
+        serve.check_alive("the marker")
         print(f"   {label}: marker not visible after {timeout:.0f} s ({type(error).__name__})", flush=True)
         entry.last_marker = None
         return Rebuild(label, None)
     t1 = time.monotonic()
     entry.last_marker = marker
     run = Rebuild(label, t1 - t0)
-    detected = serve.first(DETECTED, t0)
+    detected = first_line(serve, DETECTED, t0)
     if detected:
         run.noticed = detected[0] - t0
-    built = serve.first(BUILT, t0)
+    built = first_line(serve, BUILT, t0)
     if built:
         run.build_reported = float(BUILT.search(built[1]).group(1))
-    reload = serve.first(RELOADING, t0)
+    reload = first_line(serve, RELOADING, t0)
     if reload:
         run.reload_signal = reload[0] - t0
         run.browser = t1 - reload[0]
     time.sleep(pause)
-    cpu_after = serve.cpu_seconds()
+    cpu_after = group_cpu_seconds(serve.process.pid)
     if cpu_before is not None and cpu_after is not None:
         run.cpu = cpu_after - cpu_before
     return run
 
 
-def error_case(name: str, code: str, text_and_line: tuple[str, int], serve: ServeProcess, page,
+def error_case(name: str, code: str, text_and_line: tuple[str, int], serve: Serve, page,
                entry: EntryFile, display_path: str, timeout: float, pause: float) -> ErrorCase:
     broken, line = text_and_line
     case = ErrorCase(name, code, f"{display_path}:{line}")
     last_good = entry.last_marker
     document_before = page.evaluate("performance.timeOrigin")
     t0 = entry.save(broken)
-    reacted = serve.wait_for_line([REBUILD_FAILED, RELOADING], t0, timeout)
-    case.output_reacted = reacted is not None
+    try:
+        serve.wait_for(lambda: first_line(serve, REBUILD_FAILED, t0) or first_line(serve, RELOADING, t0),
+                       timeout, "the rebuild")
+        case.output_reacted = True
+    except ServeError:
+        serve.check_alive("the rebuild")
     time.sleep(1.0)  # let trailing output arrive
     output = [text for _, text in serve.since(t0)]
     location = f"{display_path}:{line}:"
@@ -337,7 +233,7 @@ def error_case(name: str, code: str, text_and_line: tuple[str, int], serve: Serv
     case.other_problems = sum(1 for l in output if problem.search(l) and location not in l)
     case.traceback = any(TRACEBACK in l for l in output)
     case.rebuild_failed_line = any(REBUILD_FAILED in l for l in output)
-    status, body = http_get(f"{serve.url}/q/{entry.entry_id}/", timeout=HTTP_WAIT)
+    status, body = serve.fetch(f"/q/{entry.entry_id}/", timeout=HTTP_WAIT)
     case.http_status = status
     case.http_stalled = status is None
     case.http_last_good = status == 200 and bool(last_good) and last_good in body
@@ -368,93 +264,68 @@ def print_rebuilds(runs: list[Rebuild]) -> None:
     header = ["run", "save → visible", "noticed", "MkDocs build", "reload signal", "→ visible", "CPU"]
     rows = [[r.label, seconds(r.seconds), seconds(r.noticed), seconds(r.build_reported),
              seconds(r.reload_signal), seconds(r.browser), seconds(r.cpu)] for r in runs]
-    widths = [max(len(row[i]) for row in [header] + rows) for i in range(len(header))]
-    print("   " + " | ".join(h.ljust(w) for h, w in zip(header, widths)))
-    print("   " + "-+-".join("-" * w for w in widths))
-    for row in rows:
-        print("   " + " | ".join(c.ljust(w) for c, w in zip(row, widths)))
-
-
-def environment(python: str) -> dict:
-    code = ("import sys, importlib.metadata as m\n"
-            "print(sys.version.split()[0], *(m.version(n) for n in ('mkdocs', 'mkdocs-material', 'faqkb')), sep='\\t')")
-    result = subprocess.run([python, "-c", code], capture_output=True, text=True, check=True)
-    py, mkdocs, material, faqkb = result.stdout.strip().split("\t")
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return {"python": py, "mkdocs": mkdocs, "mkdocs_material": material, "faqkb": faqkb,
-            "platform": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count(), "cpus_usable": usable,
-            "load_average": list(os.getloadavg())}
+    print("\n".join("   " + line for line in S.table(header, rows).splitlines()))
 
 
 # --------------------------------------------------------------------------------------------
 
 def run(args: argparse.Namespace, workdir: Path, results: dict) -> None:
-    from playwright.sync_api import sync_playwright
-
-    python = build_python()
-    env = environment(python)
-    results["environment"] = env
-    print(f"Python {env['python']} ({python}), {env['platform']}, CPUs: {env['cpus']} ({env['cpus_usable']} usable), "
-          f"load average {' '.join(f'{x:.2f}' for x in env['load_average'])}\n"
-          f"mkdocs {env['mkdocs']}, mkdocs-material {env['mkdocs_material']}, faqkb {env['faqkb']}", flush=True)
+    results["environment"] = env = S.environment()
+    print(S.environment_line(env), flush=True)
 
     tree = gen_tree.generate(args.questions, args.seed)
-    faq_dir = workdir / "faq"
-    gen_tree.write_tree(tree, faq_dir)
-    config = gen_tree.write_mkdocs_config(faq_dir)
-    info = gen_tree.stats(tree, count_words=False)
+    faq_dir = gen_tree.write_tree(tree, workdir / "faq")
+    config = site.write_config(workdir / "mkdocs.yml", docs_dir="faq")
     category_path, file_name, gen_entry = pick_entry(tree)
     yaml_path = faq_dir.joinpath(*category_path, file_name)
     display_path = yaml_path.relative_to(config.parent).as_posix()  # as faqkb names files
     entry = EntryFile(yaml_path, gen_entry.id, workdir / "scratch.yml.tmp")
-    results["tree"] = {"questions": info["questions"], "files": info["files"], "categories": info["categories"],
-                       "seed": args.seed, "edited_file": display_path, "edited_entry": gen_entry.id}
-    print(f"generated {info['questions']:,} questions (seed {args.seed}) in {info['files']} files, "
-          f"{info['categories']} categories under {workdir}", flush=True)
+    results["tree"] = {"questions": len(tree.entries), "seed": args.seed, "edited_file": display_path,
+                       "edited_entry": gen_entry.id}
+    print(f"generated {tree.describe()} (seed {args.seed}) under {workdir}", flush=True)
 
-    serve = ServeProcess(python, config, free_port(), workdir / "serve.log")
+    serve = Serve(workdir, [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", "127.0.0.1:{port}"],
+                  log=workdir / "serve.log")
     try:
         print(f"starting mkdocs serve on {serve.url} ...", flush=True)
-        results["first_build_seconds"] = first = serve.wait_ready(args.start_timeout)
+        started = time.monotonic()
+        serve.wait_for(lambda: serve.get("/"), args.start_timeout, "the first build (/ answers 200)")
+        results["first_build_seconds"] = first = time.monotonic() - started
         print(f"first build done, / answers 200 after {first:.1f} s", flush=True)
         page_url = f"{serve.url}/q/{gen_entry.id}/"
-        status, body = http_get(page_url)
+        status, body = serve.fetch(f"/q/{gen_entry.id}/", timeout=10)
         if status != 200:
             raise BenchError(f"{page_url} answered {status}, expected the question's page")
         if "livereload" not in body:
             raise BenchError(f"{page_url} has no livereload script; is livereload off?")
 
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(locale="zh-CN")
-                page.goto(page_url, wait_until="load")
-                print(f"browser shows {page_url} ({display_path}, entry {gen_entry.id})", flush=True)
-                time.sleep(1.0)  # the watcher's first snapshot and the livereload long-poll are in place
+        with chromium.chromium() as browser:
+            page = chromium.new_context(browser).new_page()
+            page.goto(page_url, wait_until="load")
+            print(f"browser shows {page_url} ({display_path}, entry {gen_entry.id})", flush=True)
+            time.sleep(1.0)  # the watcher's first snapshot and the livereload long-poll are in place
 
-                print(f"\nrebuilds after saving {display_path} ({args.repeat} runs)", flush=True)
-                runs: list[Rebuild] = []
-                for number in range(1, args.repeat + 1):
-                    result = time_rebuild(f"run {number}", serve, page, entry, args.timeout, args.pause)
-                    runs.append(result)
-                    print(f"   run {number}: {seconds(result.seconds)}", flush=True)
-                results["rebuilds"] = [asdict(r) for r in runs]
+            print(f"\nrebuilds after saving {display_path} ({args.repeat} runs)", flush=True)
+            runs: list[Rebuild] = []
+            for number in range(1, args.repeat + 1):
+                result = time_rebuild(f"run {number}", serve, page, entry, args.timeout, args.pause)
+                runs.append(result)
+                print(f"   run {number}: {seconds(result.seconds)}", flush=True)
+            results["rebuilds"] = [asdict(r) for r in runs]
 
-                cases: list[ErrorCase] = []
-                if not args.skip_errors:
-                    print("\nerror path", flush=True)
-                    for name, code, make in (("YAML syntax error", "FAQ001", entry.with_syntax_error),
-                                             ("misspelt field", "FAQ103", entry.with_unknown_field)):
-                        case = error_case(name, code, make(), serve, page, entry, display_path, args.timeout,
-                                          args.pause)
-                        cases.append(case)
-                        print(f"   {name}: message {'shown' if case.message_shown else 'NOT shown'}, "
-                              f"traceback {'PRINTED' if case.traceback else 'none'}, last good page "
-                              f"{'served' if case.http_last_good else 'NOT served'}; fixed again: "
-                              f"{seconds(case.recovery.seconds)}", flush=True)
-                results["error_cases"] = [asdict(c) for c in cases]
-            finally:
-                browser.close()
+            cases: list[ErrorCase] = []
+            if not args.skip_errors:
+                print("\nerror path", flush=True)
+                for name, code, make in (("YAML syntax error", "FAQ001", entry.with_syntax_error),
+                                         ("misspelt field", "FAQ103", entry.with_unknown_field)):
+                    case = error_case(name, code, make(), serve, page, entry, display_path, args.timeout,
+                                      args.pause)
+                    cases.append(case)
+                    print(f"   {name}: message {'shown' if case.message_shown else 'NOT shown'}, "
+                          f"traceback {'PRINTED' if case.traceback else 'none'}, last good page "
+                          f"{'served' if case.http_last_good else 'NOT served'}; fixed again: "
+                          f"{seconds(case.recovery.seconds)}", flush=True)
+            results["error_cases"] = [asdict(c) for c in cases]
     finally:
         serve.stop()
         results["serve_log_tail"] = serve.tail(15)
@@ -563,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     try:
         run(args, workdir, results)
-    except BenchError as error:
+    except (BenchError, ServeError) as error:
         print(f"\nbenchmark failed: {error}", file=sys.stderr)
         results["failure"] = str(error)
         status = 1

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark faqkb's Chinese search against Material's built-in search and Pagefind.
 
-    python scripts/bench_search.py [--skip-peers] [--skip-afqmc] [--skip-10k] [--json OUT]
-                                   [--afqmc DIR] [--afqmc-limit N] [--latency-queries 200]
-                                   [--workdir DIR] [--keep]
+    .venv/bin/python scripts/bench_search.py [--skip-peers] [--skip-afqmc] [--skip-10k] [--json OUT]
+                                             [--afqmc DIR] [--afqmc-limit N] [--latency-queries 200]
+                                             [--workdir DIR] [--keep]
 
 In one run, on the same content and the same queries:
 
@@ -30,7 +30,7 @@ Quality (Recall@1, Recall@5, MRR@10 per query kind, and over all answerable quer
 
 Download size (gzip.compress of every response body, "gzipped") and latency, in Chromium against
 a local http.server on 127.0.0.1:
-  faqkb on the sample site and on a generated 10,000-question site (scripts/gen_tree.py);
+  faqkb on the sample site and on a generated 10,000-question site (tests/harness/gen_tree.py);
   first query = search.js + every search file fetched (page load included) up to the first result;
   later query = new bytes fetched by a second, different query. Peers on the sample site:
   Material's search_index.json + worker + lunr scripts; Pagefind's files for the first/later query.
@@ -60,13 +60,14 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_support as S  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test harness
+import bench_support as S  # noqa: E402  (beside this script)
+from harness import browser as chromium, gen_tree, site  # noqa: E402  (tests/harness)
+from harness.server import serving  # noqa: E402
 
 REPO = S.REPO
 OWN_QUERIES = REPO / "tests" / "data" / "search_queries.jsonl"
 AFQMC_DEFAULT = REPO.parent / "shared" / "bench" / "afqmc"
-GEN_TREE = REPO / "scripts" / "gen_tree.py"
 SIZE_QUERIES = ["退款多久到账", "发票怎么开", "tuihuo", "推货", "退貨要多久"]
 BATCH = 100
 
@@ -101,25 +102,24 @@ class Dataset:
 
 
 def build_faqkb(ds: Dataset) -> None:
-    config = ds.work / "faqkb-mkdocs.yml"
-    site = ds.work / "faqkb-site"
-    S.write_faqkb_config(config, ds.faq, site)
-    ds.builds["faqkb"] = S.faqkb_build(config, ds.work / "faqkb-build.log")
-    S.faqkb_search_dir(site)
-    ds.faqkb_site = site
+    site_dir = ds.work / "faqkb-site"
+    config = site.write_config(ds.work / "faqkb-mkdocs.yml", docs_dir=str(ds.faq), site_dir=str(site_dir))
+    ds.builds["faqkb"] = S.build(config, ds.work / "faqkb-build.log")
+    S.faqkb_search_dir(site_dir)
+    ds.faqkb_site = site_dir
 
 
 def build_peers(ds: Dataset) -> None:
     docs = ds.work / "md"
-    ds.urls, nav = S.export_markdown(ds.content, docs)
+    ds.urls = S.peer_urls(S.write_peer_pages(ds.content, docs, home_title="帮助中心"))
+    nav = S.peer_nav(ds.content, every_page=False)
     words = S.shop_words_dict(ds.work / "jieba-user-dict.txt")
-    config = ds.work / "material-mkdocs.yml"
-    S.write_material_config(config, docs, ds.work / "material-site", nav, search=True, jieba_user_dict=words)
-    ds.builds["material"] = S.mkdocs_build(config, ds.work / "material-build.log")
+    config = S.write_material_config(ds.work / "material-mkdocs.yml", docs, ds.work / "material-site", nav,
+                                     search=True, jieba_user_dict=words)
+    ds.builds["material"] = S.build(config, ds.work / "material-build.log")
     ds.material_site = ds.work / "material-site"
-    config = ds.work / "plain-mkdocs.yml"
-    S.write_material_config(config, docs, ds.work / "pagefind-site", nav, search=False)
-    seconds = S.mkdocs_build(config, ds.work / "plain-build.log")
+    config = S.write_material_config(ds.work / "plain-mkdocs.yml", docs, ds.work / "pagefind-site", nav, search=False)
+    seconds = S.build(config, ds.work / "plain-build.log")
     seconds += S.pagefind_build(ds.work / "pagefind-site", ds.work / "pagefind.log")
     ds.builds["pagefind"] = seconds
     ds.pagefind_site = ds.work / "pagefind-site"
@@ -203,7 +203,7 @@ def split_errors(raw: list, mapper, queries: list[S.Query]) -> tuple[list[list],
 
 
 def open_page(browser, url: str, wait_for: str | None = None):
-    context = browser.context()
+    context = chromium.new_context(browser)
     recorder = S.Recorder(context)
     page = context.new_page()
     console_errors: list[str] = []
@@ -215,8 +215,8 @@ def open_page(browser, url: str, wait_for: str | None = None):
 
 
 def run_faqkb_browser(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
-    with S.Server(ds.faqkb_site) as server:
-        context, page, _, page_errors = open_page(browser, server.url, "window.faqkb && window.faqkb.search")
+    with serving(ds.faqkb_site) as url:
+        context, page, _, page_errors = open_page(browser, url, "window.faqkb && window.faqkb.search")
         start = time.perf_counter()
         raw = batched(page, FAQKB_BATCH_JS, [q.q for q in queries])
         seconds = time.perf_counter() - start
@@ -254,8 +254,8 @@ def peer_ids(ds: Dataset, urls: list[str]) -> list[str | None]:
 def run_material_ui(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
     """Type each query into Material's search box and read the result links in order."""
     box = ".md-search__input"
-    with S.Server(ds.material_site) as server:
-        context, page, _, page_errors = open_page(browser, server.url)
+    with serving(ds.material_site) as url:
+        context, page, _, page_errors = open_page(browser, url)
         page.click(box)
         ranked: list[list[str | None]] = []
         errors: list[str] = []
@@ -289,8 +289,8 @@ def run_material_ui(browser, ds: Dataset, queries: list[S.Query]) -> S.Run:
 def run_peer_batch(browser, ds: Dataset, queries: list[S.Query], label: str, site: Path, batch_js: str,
                    setup_js: str | None = None) -> S.Run:
     """A peer's search driven in the page, all queries in batches; result URLs mapped to ids."""
-    with S.Server(site) as server:
-        context, page, _, page_errors = open_page(browser, server.url)
+    with serving(site) as url:
+        context, page, _, page_errors = open_page(browser, url)
         if setup_js:
             page.evaluate(setup_js)
         start = time.perf_counter()
@@ -333,10 +333,10 @@ def faqkb_bytes(browser, site: Path) -> dict:
     laters: list[tuple[str, str, int, int, int]] = []
     files_seen: set[str] = set()
     failures: list[str] = []
-    with S.Server(site) as server:
+    with serving(site) as url:
         for i, first in enumerate(SIZE_QUERIES):
             for later in SIZE_QUERIES[:i] + SIZE_QUERIES[i + 1:]:
-                context, page, recorder, _ = open_page(browser, server.url, "window.faqkb && window.faqkb.search")
+                context, page, recorder, _ = open_page(browser, url, "window.faqkb && window.faqkb.search")
                 page.wait_for_load_state("networkidle")
                 loaded = recorder.mark()
                 failure = page.evaluate(SEARCH_ONE_JS, first)
@@ -376,10 +376,10 @@ def material_bytes(browser, ds: Dataset) -> dict:
     """Material loads its whole index (and worker) for the first query; a later query fetches nothing."""
     box = ".md-search__input"
     out = {"first": [], "later": []}
-    with S.Server(ds.material_site) as server:
+    with serving(ds.material_site) as url:
         for i, first in enumerate(SIZE_QUERIES):
             later = SIZE_QUERIES[(i + 1) % len(SIZE_QUERIES)]
-            context, page, recorder, _ = open_page(browser, server.url)
+            context, page, recorder, _ = open_page(browser, url)
             page.click(box)
             for query, key in ((first, "first"), (later, "later")):
                 mark = recorder.mark()
@@ -404,10 +404,10 @@ def pagefind_bytes(browser, ds: Dataset) -> dict:
     """As for faqkb: first-query bytes per query, later-query new bytes for every ordered pair."""
     firsts: dict[str, tuple[int, int, int]] = {}
     laters: list[tuple[int, int, int]] = []
-    with S.Server(ds.pagefind_site) as server:
+    with serving(ds.pagefind_site) as url:
         for i, first in enumerate(SIZE_QUERIES):
             for later in SIZE_QUERIES[:i] + SIZE_QUERIES[i + 1:]:
-                context, page, recorder, _ = open_page(browser, server.url)
+                context, page, recorder, _ = open_page(browser, url)
                 page.wait_for_load_state("networkidle")
                 for query, is_first in ((first, True), (later, False)):
                     mark = recorder.mark()
@@ -464,9 +464,9 @@ LATENCY_JS = {
 
 
 def latency(browser, site: Path, system: str, texts: list[str]) -> dict:
-    with S.Server(site) as server:
+    with serving(site) as url:
         wait = "window.faqkb && window.faqkb.search" if system == "faqkb" else None
-        context, page, _, _ = open_page(browser, server.url, wait)
+        context, page, _, _ = open_page(browser, url, wait)
         if system == "material":
             page.evaluate(MATERIAL_WORKER_SETUP_JS)
         result = page.evaluate(LATENCY_JS[system], [texts, S.TOP])
@@ -554,10 +554,6 @@ def main(argv: list[str] | None = None) -> int:
     report: dict = {"targets": TARGETS, "quality": {}, "agreement": {}, "bytes": {}, "latency": {}, "builds": {},
                     "errors": []}
     problems: list[str] = []
-    # Our own faqkb indexing (the Python Searcher) gets a private temporary folder too: whoosh
-    # spills into the fixed folder $TMPDIR/MAIN.tmp (see bench_support.run_logged).
-    (work / "tmp-bench").mkdir()
-    tempfile.tempdir = str(work / "tmp-bench")
     try:
         return _main(args, work, report, problems, started)
     finally:
@@ -579,23 +575,19 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
     big: Dataset | None = None
     big_thread: threading.Thread | None = None
     if not args.skip_10k:
-        if not GEN_TREE.is_file():
-            problems.append(f"10k site skipped: {GEN_TREE} does not exist")
-        else:
-            big = Dataset("10k", f"generated {args.questions:,}-question site", work / "10k" / "faq", work / "10k")
-            big.work.mkdir()
+        big = Dataset("10k", f"generated {args.questions:,}-question site", work / "10k" / "faq", work / "10k")
+        big.work.mkdir()
 
-            def build_big():
-                try:
-                    S.run_logged([sys.executable, str(GEN_TREE), str(big.faq), "--questions", str(args.questions)],
-                                 big.work / "gen_tree.log", timeout=600)
-                    build_faqkb(big)
-                except Exception as error:  # noqa: BLE001
-                    big.errors.append(f"10k build failed: {error}")
+        def build_big():
+            try:
+                gen_tree.write_tree(gen_tree.generate(args.questions), big.faq)
+                build_faqkb(big)
+            except Exception as error:  # noqa: BLE001
+                big.errors.append(f"10k build failed: {error}")
 
-            log(f"building the {args.questions:,}-question site in the background")
-            big_thread = threading.Thread(target=build_big, daemon=True)
-            big_thread.start()
+        log(f"building the {args.questions:,}-question site in the background")
+        big_thread = threading.Thread(target=build_big, daemon=True)
+        big_thread.start()
 
     afqmc: Dataset | None = None
     if not args.skip_afqmc:
@@ -613,7 +605,7 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
 
     for ds in datasets:
         try:
-            ds.content = S.load_checked_content(ds.faq)
+            ds.content, _ = S.check_tree(ds.faq)
             ids = {e.id for e in ds.content.entries}
             unknown = sorted({i for q in ds.queries for i in q.expected if i not in ids})
             if unknown:
@@ -626,8 +618,7 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
         except Exception as error:  # noqa: BLE001
             ds.errors.append(f"{ds.name} build failed: {error}\n{traceback.format_exc()}")
 
-    browser = S.Browser()
-    try:
+    with chromium.chromium() as browser:
         quality_runs: dict[str, list[S.Run]] = {}
         for ds in datasets:
             if ds.faqkb_site is None:
@@ -712,7 +703,7 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
             log("10k: faqkb browser vs Python on the own query texts")
 
             def check_big():
-                big.content = S.load_checked_content(big.faq)
+                big.content, _ = S.check_tree(big.faq)
                 texts = [S.Query(q, [], "any") for q in dict.fromkeys(q.q for q in own)]
                 a = run_faqkb_browser(browser, big, texts)
                 b = run_faqkb_python(big, texts)
@@ -733,8 +724,6 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
                 browser, sample.material_site, "material", latency_texts)))
             store("latency", "pagefind sample", attempt("pagefind latency", lambda: latency(
                 browser, sample.pagefind_site, "pagefind", latency_texts)))
-    finally:
-        browser.close()
 
     for ds in datasets + ([big] if big and big not in datasets else []):
         report["builds"][ds.name] = {k: round(v, 1) for k, v in ds.builds.items()}

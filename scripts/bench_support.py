@@ -1,5 +1,6 @@
-"""Helpers for scripts/bench_search.py: query sets, content trees, builds, a local server, the
-browser drivers for faqkb / Material / Pagefind, metrics and tables.
+"""What the benchmarks in scripts/ share beyond the test harness (tests/harness: builds, servers,
+the browser): query sets, the AFQMC tree, the peers' Markdown sites, recording what a page
+fetched, metrics and tables.
 
 Nothing here writes outside the temporary folders it is given; the project's faq/ and site/ are
 only ever read.
@@ -7,37 +8,51 @@ only ever read.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
-import os
 import posixpath
 import re
-import statistics
 import subprocess
 import sys
-import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from harness import site  # tests/harness/site.py: the scripts put tests/ on sys.path
+
+from faqkb.content.order import by_frequency, sorted_categories
+from faqkb.content.syntax import INLINE_LINK
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-CONTEXT = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "viewport": {"width": 1280, "height": 800}}
+
 TOP = 10  # results read per query; MRR is MRR@10
-INLINE_LINK = re.compile(r"\[\[(?P<id>[^\[\]|\n]+)(?:\|(?P<text>[^\[\]\n]+))?\]\]")  # as in faqkb/link.py
 AFQMC_ANSWER = "请参考服务说明。"
 
 
 class BenchError(RuntimeError):
     pass
+
+
+def environment() -> dict:
+    """Where a figure was measured: versions, CPUs and how busy the machine was."""
+    import importlib.metadata as metadata
+    import os
+    import platform
+
+    return {"python": platform.python_version(), "mkdocs": metadata.version("mkdocs"),
+            "mkdocs_material": metadata.version("mkdocs-material"), "faqkb": metadata.version("faqkb"),
+            "platform": f"{platform.system()} {platform.machine()}", "cpus": os.cpu_count(),
+            "cpus_usable": len(os.sched_getaffinity(0)), "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def environment_line(env: dict) -> str:
+    return (f"Python {env['python']}, {env['platform']}, CPUs: {env['cpus']} ({env['cpus_usable']} usable), "
+            f"load average {' '.join(f'{x:.2f}' for x in env['load_average'])}\n"
+            f"mkdocs {env['mkdocs']}, mkdocs-material {env['mkdocs_material']}, faqkb {env['faqkb']}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -131,59 +146,36 @@ def write_afqmc_tree(kb_path: Path, faq: Path) -> dict:
     return stats
 
 
-def write_faqkb_config(config_path: Path, docs_dir: Path, site_dir: Path) -> None:
-    """A copy of the repository's mkdocs.yml with docs_dir and site_dir replaced."""
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    for key, value in (("docs_dir", docs_dir), ("site_dir", site_dir)):
-        line = f"{key}: {json.dumps(str(value))}"
-        text, count = re.subn(rf"(?m)^{key}:.*$", line, text)
-        if not count:
-            text = line + "\n" + text
-    config_path.write_text(text, encoding="utf-8")
-
-
-def load_checked_content(faq: Path):
-    """faqkb's own load + validate; raises with the problems if the tree has errors."""
-    from faqkb.content.check import check
+def check_tree(faq: Path, display_base: Path | None = None):
+    """faqkb's own load + validate; the content, or BenchError with the problems when any is an error."""
     from faqkb.content.problems import format_problems
 
-    content, problems = check(faq, display_base=faq.parent)
+    content, problems = site.check_content(faq, display_base=display_base or faq.parent)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise BenchError(f"faqkb rejects the content tree {faq}:\n" + format_problems(errors[:20]))
-    return content
+    return content, problems
 
 
-def _sorted_categories(categories):
-    try:
-        from faqkb.content.order import sorted_categories
-        return sorted_categories(categories)
-    except Exception:  # noqa: BLE001 - only for page order in the peers' sites
-        return sorted(categories, key=lambda c: c.slug)
+def _walk(categories):
+    for category in sorted_categories(categories):
+        yield category
+        yield from _walk(category.children)
 
 
-def write_peer_pages(categories, docs: Path, *, home_title: str, sort_categories, extras: bool = True) -> dict[str, str]:
-    """Plain Markdown of a content tree: one page per question, one index.md per category.
-
-    Serves faqkb's Content (bench_search) and gen_tree's GenTree (bench_build): both have
-    categories with path, title, description, children and entries, and entries with id, question,
-    answer and frequency. `extras` adds each question's aliases and tags to its page, so that
-    the peers' searches can match them too. Returns id -> page path.
-    """
-    def walk(level):
-        for category in sort_categories(level):
-            yield category
-            yield from walk(category.children)
-
+def write_peer_pages(content, docs: Path, *, home_title: str, extras: bool = True) -> dict[str, str]:
+    """faqkb's content as plain Markdown: one page per question, one index.md per category, in
+    the site's order. `extras` adds each question's aliases and tags to its page, so that the
+    peers' searches can match them too. Returns id -> page path."""
     pages: dict[str, str] = {}
-    for category in walk(categories):
+    for category in _walk(content.categories):
         folder = "/".join(category.path)
         children = {c.path[-1] for c in category.children}
         for entry in category.entries:
             if entry.id in children or entry.id == "index":
                 raise BenchError(f"question id {entry.id} clashes with a folder of {folder}")
             pages[entry.id] = f"{folder}/{entry.id}.md"
-    questions = {entry.id: entry.question for category in walk(categories) for entry in category.entries}
+    questions = {entry.id: entry.question for entry in content.entries}
 
     def convert_links(answer: str, page: str) -> str:
         def replace(match: re.Match) -> str:
@@ -201,16 +193,17 @@ def write_peer_pages(categories, docs: Path, *, home_title: str, sort_categories
         target.write_text(text, encoding="utf-8")
 
     write("index.md", "\n".join([f"# {home_title}", "", "## 问题分类", ""]
-                                + [f"- [{c.title}]({c.path[-1]}/index.md)" for c in sort_categories(categories)]) + "\n")
-    for category in walk(categories):
+                                + [f"- [{c.title}]({c.path[-1]}/index.md)"
+                                   for c in sorted_categories(content.categories)]) + "\n")
+    for category in _walk(content.categories):
         folder = "/".join(category.path)
         lines = [f"# {category.title}", ""]
         if isinstance(category.description, str) and category.description:
             lines += [category.description, ""]
         if category.children:
             lines += ["## 分类", ""] + [f"- [{c.title}]({c.path[-1]}/index.md)"
-                                       for c in sort_categories(category.children)] + [""]
-        entries = sorted(category.entries, key=lambda e: (-e.frequency, e.question))
+                                       for c in sorted_categories(category.children)] + [""]
+        entries = by_frequency(category.entries)
         if entries:
             lines += ["## 常见问题", ""] + [f"- [{e.question}]({e.id}.md)" for e in entries]
         write(f"{folder}/index.md", "\n".join(lines) + "\n")
@@ -225,56 +218,55 @@ def write_peer_pages(categories, docs: Path, *, home_title: str, sort_categories
     return pages
 
 
-def peer_nav(categories, sort_categories, every_page: bool) -> list:
+def peer_nav(content, every_page: bool) -> list:
     """Material's nav for those pages: the category pages, and with every_page each question too."""
     def section(category):
         folder = "/".join(category.path)
         items: list = [f"{folder}/index.md"]
         if every_page:
-            entries = sorted(category.entries, key=lambda e: (-e.frequency, e.question))
+            entries = by_frequency(category.entries)
             items += [{e.question: f"{folder}/{e.id}.md"} for e in entries]
-        items += [section(c) for c in sort_categories(category.children)]
+        items += [section(c) for c in sorted_categories(category.children)]
         return {category.title: items}
 
-    return [{"首页": "index.md"}] + [section(c) for c in sort_categories(categories)]
+    return [{"首页": "index.md"}] + [section(c) for c in sorted_categories(content.categories)]
 
 
-def export_markdown(content, docs: Path) -> tuple[dict[str, str], list]:
-    """faqkb's content as peer pages. Returns (URL path of every question page -> id, Material nav
-    listing the category pages). Category index pages get URLs too; they map to no id (a result
-    pointing there is a miss)."""
-    pages = write_peer_pages(content.categories, docs, home_title="帮助中心", sort_categories=_sorted_categories)
-    urls = {"/" + posixpath.splitext(p)[0] + "/": i for i, p in pages.items()}
-    return urls, peer_nav(content.categories, _sorted_categories, every_page=False)
+def peer_urls(pages: dict[str, str]) -> dict[str, str]:
+    """URL path of every question page -> its id. Category pages map to no id: a result pointing
+    there is a miss."""
+    return {"/" + posixpath.splitext(p)[0] + "/": i for i, p in pages.items()}
 
 
-def write_material_config(path: Path, docs_dir: Path, site_dir: Path, nav: list, search: bool,
-                          jieba_user_dict: Path | None = None) -> None:
+def write_material_config(path: Path, docs_dir: Path, site_dir: Path, nav: list, *, search: bool,
+                          jieba_user_dict: Path | None = None, site_name: str = "帮助中心") -> Path:
+    """Plain Material (the project's theme features) over the peer pages, with its own search or none."""
     plugins: list = []
     if search:
         options = {"lang": "zh"}
         if jieba_user_dict:
             options["jieba_dict_user"] = str(jieba_user_dict)
         plugins = [{"search": options}]
+    features = list(site.project_config()["theme"].get("features") or [])
     config = {
-        "site_name": "帮助中心",
+        "site_name": site_name,
         "site_url": "https://help.example.com/",
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "theme": {"name": "material", "language": "zh", "font": False,
-                  "features": ["navigation.indexes", "navigation.top"]},
+                  "features": ["navigation.indexes"] + [f for f in features if f != "navigation.indexes"]},
         "plugins": plugins,
         "nav": nav,
     }
     path.write_text(_dump_yaml(config), encoding="utf-8")
+    return path
 
 
-def shop_words_dict(out: Path) -> Path | None:
+def shop_words_dict(out: Path) -> Path:
     """faqkb's shop vocabulary as a jieba user dictionary, so Material segments with the same words."""
-    source = REPO / "plugins" / "faqkb" / "data" / "shop_words.txt"
-    if not source.is_file():
-        return None
-    words = list(dict.fromkeys(source.read_text(encoding="utf-8").split()))
+    from faqkb.search.text import DATA
+
+    words = list(dict.fromkeys((DATA / "shop_words.txt").read_text(encoding="utf-8").split()))
     out.write_text("".join(f"{w} 2000\n" for w in words), encoding="utf-8")
     return out
 
@@ -283,140 +275,34 @@ def shop_words_dict(out: Path) -> Path | None:
 # Builds
 # ------------------------------------------------------------------------------------------------
 
-def run_logged(cmd: list[str], log: Path, timeout: float, cwd: Path | None = None, label: str = "") -> float:
-    # A private temporary folder per command: whoosh's RamStorage spills large indexes into the
-    # fixed folder $TMPDIR/MAIN.tmp and deletes it when done, so two faqkb builds at once (here:
-    # the 10k site in the background) would break each other without this.
-    tmp = log.parent / f"tmp-{log.stem}"
-    tmp.mkdir(exist_ok=True)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1", TMPDIR=str(tmp))
+def build(config: Path, log: Path, timeout: float = 1200) -> float:
+    """The site of `config` built in a process of its own (tests/harness/site.py); its seconds."""
+    run = site.build_process(config, log, timeout=timeout)
+    if not run.ok:
+        raise BenchError(f"mkdocs build -f {config}: {run.status} (log {log})\n{run.tail(60)}")
+    return run.seconds
+
+
+def pagefind_build(site_dir: Path, log: Path, timeout: float = 600) -> float:
     start = time.perf_counter()
     with log.open("wb") as out:
-        try:
-            proc = subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, timeout=timeout, cwd=cwd)
-        except subprocess.TimeoutExpired as error:
-            raise BenchError(f"timed out after {timeout:.0f}s: {label or ' '.join(cmd)}\n{tail(log)}") from error
-    seconds = time.perf_counter() - start
+        proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site_dir)], stdout=out,
+                              stderr=subprocess.STDOUT, timeout=timeout)
     if proc.returncode != 0:
-        raise BenchError(f"exit {proc.returncode}: {label or ' '.join(cmd)} (log {log})\n{tail(log)}")
-    return seconds
+        raise BenchError(f"pagefind exited with {proc.returncode} (log {log})")
+    return time.perf_counter() - start
 
 
-def tail(path: Path, lines: int = 60) -> str:
-    try:
-        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
-
-
-def mkdocs_build(config: Path, log: Path, timeout: float = 900) -> float:
-    return run_logged([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], log, timeout)
-
-
-# `mkdocs build -f CONFIG` as the CLI runs it, but printing the whole exception chain when the
-# build fails (MkDocs prints only the message; a crash in faqkb's search worker needs its traceback).
-_BUILD_WITH_TRACEBACK = """
-import logging, sys, traceback
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
-logging.basicConfig(level=logging.WARNING, format="%(levelname)-7s -  %(message)s")
-config = load_config(config_file=sys.argv[1])
-config.plugins.on_startup(command="build", dirty=False)
-try:
-    build(config)
-except BaseException:
-    traceback.print_exc()
-    sys.exit(1)
-finally:
-    config.plugins.on_shutdown()
-"""
-
-
-def faqkb_build(config: Path, log: Path, timeout: float = 1200) -> float:
-    return run_logged([sys.executable, "-c", _BUILD_WITH_TRACEBACK, str(config)], log, timeout,
-                      label=f"mkdocs build -f {config} (faqkb)")
-
-
-def pagefind_build(site: Path, log: Path, timeout: float = 600) -> float:
-    return run_logged([sys.executable, "-m", "pagefind", "--site", str(site)], log, timeout)
-
-
-def faqkb_search_dir(site: Path) -> Path:
-    found = sorted(p.parent for p in (site / "search").glob("*/meta.json"))
+def faqkb_search_dir(site_dir: Path) -> Path:
+    found = sorted(p.parent for p in (site_dir / "search").glob("*/meta.json"))
     if len(found) != 1:
-        raise BenchError(f"expected one search/<version>/meta.json under {site}, found {len(found)}")
+        raise BenchError(f"expected one search/<version>/meta.json under {site_dir}, found {len(found)}")
     return found[0]
-
-
-# ------------------------------------------------------------------------------------------------
-# Local server
-# ------------------------------------------------------------------------------------------------
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".json": "application/json"}
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-    def end_headers(self):
-        self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def handle(self):
-        try:
-            super().handle()
-        except (ConnectionError, BrokenPipeError):
-            pass
-
-
-class Server:
-    """http.server on 127.0.0.1 (a free port) in a background thread, serving one folder."""
-
-    def __init__(self, root: Path):
-        handler = functools.partial(_QuietHandler, directory=str(root))
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 # ------------------------------------------------------------------------------------------------
 # Browser
 # ------------------------------------------------------------------------------------------------
-
-class Browser:
-    def __init__(self):
-        from playwright.sync_api import sync_playwright
-
-        self._pw = sync_playwright().start()
-        try:
-            self.browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        except Exception:
-            self._pw.stop()
-            raise
-
-    def context(self):
-        context = self.browser.new_context(**CONTEXT)
-        # Nothing may leave the machine.
-        context.route(re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*"),
-                      lambda route: route.abort() if route.request.url.startswith("http") else route.continue_())
-        return context
-
-    def close(self):
-        try:
-            self.browser.close()
-        finally:
-            self._pw.stop()
-
 
 class Recorder:
     """Every response a context receives (pages and their workers), with its body read later."""
@@ -536,7 +422,3 @@ def percentile(values: list[float], p: float) -> float:
     lo = int(k)
     hi = min(lo + 1, len(values) - 1)
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
-def median(values):
-    return statistics.median(values) if values else None

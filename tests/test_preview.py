@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from servers import Serve
+from harness.server import Serve
 
 pytestmark = pytest.mark.server  # runs the real `mkdocs serve`
 

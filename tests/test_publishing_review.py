@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from servers import Serve
+from harness.server import Serve
 
 from review_project import DRAFT_WORD, ENV, ROOT, reviewed_project
 

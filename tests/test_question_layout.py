@@ -12,9 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
-from mkdocs.commands.build import build
-from mkdocs.config import load_config
+from harness.site import build_site, check_content, project_config, write_config
 
 from faqkb.content.check import check
 from faqkb.site.build import render_site
@@ -29,27 +27,16 @@ pytestmark = pytest.mark.slow  # two real mkdocs builds
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _build(config_file: Path, site_dir: Path) -> None:
-    config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-
-
 @pytest.fixture(scope="module")
 def both_sites(tmp_path_factory):
     work = tmp_path_factory.mktemp("layout")
-    with_plugin = work / "faqkb-site"
-    _build(ROOT / "mkdocs.yml", with_plugin)
+    with_plugin = build_site(work / "faqkb-site")
 
-    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    project = project_config()
     settings = project["plugins"][0]["faqkb"]
     options = RenderOptions(hot_count=settings["hot_questions"], contact=Contact(**settings["contact"]),
                             home_heading=settings["home_heading"], icon_svg=material_icon_svg)
-    content, problems = check(ROOT / "faq", display_base=ROOT,
-                              icon_exists=lambda name: material_icon_svg(name) is not None)
+    content, problems = check_content(ROOT / "faq", display_base=ROOT)
     built = render_site(content, problems, options)
     assert not built.has_errors
     docs = work / "docs"
@@ -59,13 +46,11 @@ def both_sites(tmp_path_factory):
     shutil.copytree(ASSETS, docs / "assets" / "faqkb")
     (docs / SEARCH_SCRIPT).write_text(search_script(), encoding="utf-8")
     search_folder = next(p for p in (with_plugin / "search").iterdir() if p.is_dir())
-    plain = dict(project, docs_dir=str(docs), site_dir=str(work / "plain-site"), plugins=[], nav=built.navigation,
-                 extra_css=["assets/faqkb/faqkb.css"],
-                 extra=dict(project["extra"], faqkb_search=f"search/{search_folder.name}/"))
-    plain["theme"] = dict(project["theme"], custom_dir=str(TEMPLATES))
-    (work / "plain.yml").write_text(yaml.safe_dump(plain, allow_unicode=True), encoding="utf-8")
-    _build(work / "plain.yml", work / "plain-site")
-    return with_plugin, work / "plain-site", [e.id for e in built.content.entries]
+    plain = write_config(work / "plain.yml", docs_dir=str(docs), plugins=[], nav=built.navigation,
+                         extra_css=["assets/faqkb/faqkb.css"],
+                         extra=dict(project["extra"], faqkb_search=f"search/{search_folder.name}/"),
+                         theme=dict(project["theme"], custom_dir=str(TEMPLATES)))
+    return with_plugin, build_site(work / "plain-site", plain), [e.id for e in built.content.entries]
 
 
 def test_every_question_page_is_what_mkdocs_renders_for_it(both_sites):
@@ -101,11 +86,8 @@ def test_a_theme_that_drops_the_content_is_refused():
 
 
 def test_without_directory_urls_every_question_is_one_html_file(tmp_path):
-    project = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
-    config_file = tmp_path / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(dict(project, docs_dir=str(ROOT / "faq"), use_directory_urls=False),
-                                          allow_unicode=True), encoding="utf-8")
-    _build(config_file, tmp_path / "site")
+    config_file = write_config(tmp_path / "mkdocs.yml", docs_dir=str(ROOT / "faq"), use_directory_urls=False)
+    build_site(tmp_path / "site", config_file)
     content, _ = check(ROOT / "faq")
     assert sorted(p.name for p in (tmp_path / "site" / "q").iterdir()) == sorted(f"{e.id}.html" for e in content.entries)
     page = (tmp_path / "site" / "q" / "refund-time.html").read_text(encoding="utf-8")

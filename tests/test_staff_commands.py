@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from servers import Serve
+from harness.server import Serve
 
 from faqkb.content.load import load_content
 

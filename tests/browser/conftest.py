@@ -14,29 +14,16 @@ Requests to other hosts are aborted, so they neither slow the suite down nor lea
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import os
-import threading
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
+from harness.browser import CHROMIUM, is_local, launch, new_context
+from harness.server import serving  # noqa: F401 - tests import it from here
+from harness.site import CONFIG_FILE, build_site  # noqa: F401 - tests import them from here
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_FILE = ROOT / "mkdocs.yml"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-HOST = "127.0.0.1"
-LOCAL_SCHEMES = {"data", "blob", "about"}  # never leave the page
-DESKTOP = {"viewport": {"width": 1280, "height": 800}}
-DEFAULT_CONTEXT = {"locale": "zh-CN", "timezone_id": "Asia/Shanghai", "color_scheme": "light", **DESKTOP}
 TIMEOUT_MS = 10_000
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -55,52 +42,10 @@ def _skip_or_fail(reason: str):
 # -- the site ------------------------------------------------------------------------------------
 
 
-def build_site(site_dir: Path, config_file: Path = CONFIG_FILE) -> Path:
-    """A real `mkdocs build --strict` of config_file into site_dir, as the CLI runs it."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-
-    config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=True)
-    config.plugins.on_startup(command="build", dirty=False)  # as the CLI does: faqkb builds via a staging folder
-    try:
-        build(config)
-    finally:
-        config.plugins.on_shutdown()
-    assert (site_dir / "index.html").is_file(), f"the build wrote no index.html into {site_dir}"
-    return site_dir
-
-
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
     """The repository's mkdocs.yml built once into a temporary folder."""
     return build_site(tmp_path_factory.mktemp("faqkb-build") / "site")
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-    def handle(self):
-        try:
-            super().handle()
-        except ConnectionError:  # the browser moved on before the file was sent
-            pass
-
-
-@contextlib.contextmanager
-def serving(directory: Path) -> Iterator[str]:
-    """Serves a built site on 127.0.0.1 (a free port); yields its base URL, ending in "/"."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer((HOST, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="faqkb-site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://{HOST}:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -121,7 +66,7 @@ def browser():
     except ImportError:
         _skip_or_fail("Playwright is not installed (pip install -e '.[test]')")
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = launch(playwright)
         try:
             yield chromium
         finally:
@@ -147,11 +92,6 @@ class PageWatch:
 WATCHES = pytest.StashKey[list]()
 
 
-def _is_local(url: str) -> bool:
-    parts = urlsplit(url)
-    return parts.scheme in LOCAL_SCHEMES or parts.hostname == HOST
-
-
 @pytest.fixture
 def new_page(browser, request):
     """Opens a page in a fresh browser context (options as for Browser.new_context), watched as above."""
@@ -159,18 +99,18 @@ def new_page(browser, request):
     watches = request.node.stash.setdefault(WATCHES, [])
 
     def open_page(**options):
-        context = browser.new_context(**{**DEFAULT_CONTEXT, **options})
+        context = new_context(browser, **options)
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         watch = PageWatch()
         watches.append(watch)
 
         def on_request(req):
-            if not _is_local(req.url):
+            if not is_local(req.url):
                 watch.foreign.append(req.url)
 
         def on_response(response):
-            if response.status >= 400 and _is_local(response.url):
+            if response.status >= 400 and is_local(response.url):
                 watch.broken.append(f"{response.status} {response.url} (from {response.frame.url})")
 
         def on_page(new):
@@ -182,7 +122,6 @@ def new_page(browser, request):
         context.on("request", on_request)
         context.on("response", on_response)
         context.on("page", on_page)
-        context.route(lambda url: not _is_local(url), lambda route: route.abort("blockedbyclient"))
         page = context.new_page()
         on_page(page)  # in case the "page" event for it has not been delivered yet
         return page

@@ -25,7 +25,10 @@ def plugin_settings(config_file: Path) -> dict:
         config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader) or {}
     except (OSError, yaml.YAMLError):
         return {}
-    for plugin in config.get("plugins") or []:
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    if isinstance(plugins, dict):  # MkDocs takes a mapping of name → options as well as a list
+        plugins = [plugins]
+    for plugin in plugins if isinstance(plugins, list) else []:
         if isinstance(plugin, dict) and isinstance(plugin.get("faqkb"), dict):
             return plugin["faqkb"]
     return {}

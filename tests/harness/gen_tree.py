@@ -1,17 +1,15 @@
-#!/usr/bin/env python3
-"""Generate a realistic synthetic faqkb content tree (Chinese e-commerce help centre).
+"""A synthetic faqkb content tree of any size: a Chinese e-commerce help centre for benchmarks.
 
-    python scripts/gen_tree.py OUT_DIR [--questions 10000] [--seed 1] [--mkdocs] [--force]
+    python tests/harness/gen_tree.py OUT_DIR [--questions 10000] [--seed 1] [--force]
 
-Writes category folders (at most 3 levels) with `_category.yml` and entry files under OUT_DIR,
-plus `OUT_DIR/_synonyms.yml`. The result is deterministic for a given --questions/--seed and
-passes `faqkb validate OUT_DIR` with no problems.
+`generate(questions, seed)` returns the tree as plain data, the same for the same arguments;
+`write_tree()` writes it as staff would: category folders (at most 3 levels) with `_category.yml`,
+entry files most asked first, and `_synonyms.yml`. The tree passes `faqkb validate` with no
+problem at all (tests/test_gen_tree.py holds it to that).
 
---mkdocs also writes OUT_DIR/../mkdocs.yml: the repository's mkdocs.yml with `docs_dir` pointing
-at OUT_DIR, so `mkdocs build -f OUT_DIR/../mkdocs.yml` builds the generated site.
-
-Only the standard library is used. `generate()` is importable (scripts/bench_build.py uses it)
-and returns the generated tree as plain data.
+The vocabulary is long on purpose: the benchmarks' figures (how much jieba and the index have to
+do, how large the search files grow) depend on how varied the text is, and every figure in
+docs/benchmarks.md was measured on the trees this module writes. Changing a word changes the tree.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 MARKER = ".gen_tree"  # dot-files are ignored by faqkb and excluded by MkDocs
 MAX_FOLDER_DEPTH = 3
 
@@ -456,7 +454,7 @@ SYNONYMS = [
 
 
 # --------------------------------------------------------------------------------------------
-# Data model of the generated tree
+# The generated tree
 # --------------------------------------------------------------------------------------------
 
 @dataclass
@@ -469,7 +467,6 @@ class GenEntry:
     related: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     updated: dt.date | None = None
-    slots: dict = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -514,6 +511,12 @@ class GenTree:
     def entries(self) -> list[GenEntry]:
         return [e for c in self.walk() for e in c.entries]
 
+    def describe(self) -> str:
+        """One line for a benchmark's report: questions, files, categories and levels."""
+        categories = list(self.walk())
+        return (f"{len(self.entries):,} questions in {sum(len(c.files) for c in categories)} files, "
+                f"{len(categories)} categories ({len(self.categories)} top-level, "
+                f"{max(len(c.path) for c in categories)} levels)")
 
 # --------------------------------------------------------------------------------------------
 # Generation
@@ -544,7 +547,7 @@ def _split_sizes(rng: random.Random, total: int, parts_min: int) -> list[int]:
     return sizes
 
 
-def _build_categories(rng: random.Random, questions: int) -> tuple[list[GenCategory], list[int]]:
+def _build_categories(rng: random.Random, questions: int) -> list[GenCategory]:
     top_count = min(len(DOMAINS), 6 + min(4, questions // 3000))
     domain_indexes = sorted(rng.sample(range(len(DOMAINS)), top_count))
     file_sizes = _split_sizes(rng, questions, 1)
@@ -552,7 +555,7 @@ def _build_categories(rng: random.Random, questions: int) -> tuple[list[GenCateg
     if len(file_sizes) < folder_target:
         file_sizes = _split_sizes(rng, questions, folder_target)
     if questions < folder_target:
-        raise SystemExit(f"--questions must be at least {folder_target}")
+        raise ValueError(f"a tree needs at least {folder_target} questions")
 
     tops = []
     for order, index in enumerate(domain_indexes, 1):
@@ -607,7 +610,7 @@ def _build_categories(rng: random.Random, questions: int) -> tuple[list[GenCateg
         free = [s for s in FILE_STEMS if f"{s}.yml" not in used] or [f"more-{len(used) + 1}"]
         stem = folder.path[-1] if not folder.files else rng.choice(free)
         folder.files.append(GenFile(f"{stem}.yml", [None] * size))  # filled in later
-    return tops, [size for size in file_sizes]
+    return tops
 
 
 def _fill(template: str, slots: dict) -> str:
@@ -709,7 +712,7 @@ def _alias_candidates(rng: random.Random, slots: dict, question: str) -> list[st
 def generate(questions: int = 10000, seed: int = 1) -> GenTree:
     """The whole tree in memory, deterministic for (questions, seed)."""
     rng = random.Random(f"faqkb-gen-tree:{seed}")
-    tops, _ = _build_categories(rng, questions)
+    tops = _build_categories(rng, questions)
     tree = GenTree(tops, [list(g) for g in SYNONYMS])
 
     # ranks for a Zipf-like long tail over the whole site
@@ -737,7 +740,7 @@ def generate(questions: int = 10000, seed: int = 1) -> GenTree:
                 entry_id = base if id_counts[base] == 1 else f"{base}-{id_counts[base]}"
                 rank = next(rank_iter)
                 frequency = int(60000 / rank * rng.uniform(0.7, 1.3))
-                entry = GenEntry(entry_id, question, _answer(rng, slots), frequency, slots=slots)
+                entry = GenEntry(entry_id, question, _answer(rng, slots), frequency)
                 if rng.random() < 0.4:
                     entry.aliases = _alias_candidates(rng, slots, question)
                 tag_pool = [slots["sub_title"], slots["pc"], slots["kw"]] + TAGS_EXTRA
@@ -818,22 +821,26 @@ def category_yaml(category: GenCategory) -> str:
 
 def _prepare_out_dir(out_dir: Path, force: bool) -> None:
     resolved = out_dir.resolve()
-    if resolved == REPO or REPO.is_relative_to(resolved) or resolved.is_relative_to(REPO / "faq") \
-            or resolved.is_relative_to(REPO / "site"):
-        raise SystemExit(f"refusing to write into {out_dir}: it would overwrite the project's own files")
+    if REPO.is_relative_to(resolved) or resolved.is_relative_to(REPO / "faq") or resolved.is_relative_to(REPO / "site"):
+        raise ValueError(f"refusing to write into {out_dir}: it would overwrite the project's own files")
     if out_dir.exists():
         if not out_dir.is_dir():
-            raise SystemExit(f"{out_dir} exists and is not a folder")
+            raise ValueError(f"{out_dir} exists and is not a folder")
         if any(out_dir.iterdir()) and not (out_dir / MARKER).exists() and not force:
-            raise SystemExit(f"{out_dir} is not empty and was not made by gen_tree.py (use --force to replace it)")
+            raise ValueError(f"{out_dir} is not empty and was not made by gen_tree (force=True replaces it)")
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
 
 
-def write_tree(tree: GenTree, out_dir: Path, *, force: bool = False, note: str = "") -> None:
+def write_tree(tree: GenTree, out_dir: Path, *, force: bool = False) -> Path:
+    """Writes the tree's YAML under out_dir, replacing a tree written there before; returns out_dir.
+
+    A folder that holds anything else is left alone unless `force`, and the project's own faq/
+    and site/ never are.
+    """
     out_dir = Path(out_dir)
     _prepare_out_dir(out_dir, force)
-    (out_dir / MARKER).write_text(note or "generated by scripts/gen_tree.py\n", encoding="utf-8")
+    (out_dir / MARKER).write_text("generated by tests/harness/gen_tree.py\n", encoding="utf-8")
     (out_dir / "_synonyms.yml").write_text(
         "# 同义词：搜索时同组的词视为相同\n" + "".join(f"- {yaml_list(g)}\n" for g in tree.synonyms), encoding="utf-8")
     for category in tree.walk():
@@ -842,59 +849,7 @@ def write_tree(tree: GenTree, out_dir: Path, *, force: bool = False, note: str =
         (folder / "_category.yml").write_text(category_yaml(category), encoding="utf-8")
         for gen_file in category.files:
             (folder / gen_file.name).write_text("".join(entry_yaml(e) for e in gen_file.entries), encoding="utf-8")
-
-
-def write_mkdocs_config(out_dir: Path, source: Path = REPO / "mkdocs.yml") -> Path:
-    """OUT_DIR/../mkdocs.yml: the project's config with docs_dir pointing at OUT_DIR."""
-    out_dir = Path(out_dir).resolve()
-    target = out_dir.parent / "mkdocs.yml"
-    if target.resolve() == source.resolve() or out_dir.parent == REPO:
-        raise SystemExit(f"refusing to overwrite {target}")
-    text = source.read_text(encoding="utf-8")
-    text, count = re.subn(r"(?m)^docs_dir:.*$", f"docs_dir: {out_dir.name}   # generated by scripts/gen_tree.py", text)
-    if count != 1:
-        text = f"docs_dir: {out_dir.name}\n" + text
-    target.write_text(text, encoding="utf-8")
-    return target
-
-
-def stats(tree: GenTree, count_words: bool = True) -> dict:
-    """Figures about the generated content; `count_words` segments all text with jieba (slow)."""
-    entries = tree.entries
-    categories = list(tree.walk())
-    files = [f for c in categories for f in c.files]
-    chars = set()
-    for e in entries:
-        chars.update(e.question)
-        chars.update(e.answer)
-    words = set(re.findall(r"[\u4e00-\u9fff]{2,}|[A-Za-z]+|\d+", " ".join(e.question + " " + e.answer for e in entries)))
-    lengths = sorted(len(e.answer) for e in entries)
-    try:  # jieba is installed with faqkb; word count is only informative
-        if not count_words:
-            raise ImportError
-        import jieba
-
-        jieba.setLogLevel(60)
-        tokens = {t for e in entries for t in jieba.lcut(e.question + "\n" + e.answer) if t.strip()}
-    except ImportError:
-        tokens = set()
-    return {
-        "questions": len(entries),
-        "categories": len(categories),
-        "top_level": len(tree.categories),
-        "max_depth": max(len(c.path) for c in categories),
-        "files": len(files),
-        "entries_per_file": (min(len(f.entries) for f in files), max(len(f.entries) for f in files)),
-        "with_aliases": sum(1 for e in entries if e.aliases),
-        "with_related": sum(1 for e in entries if e.related),
-        "with_inline_links": sum(1 for e in entries if "[[" in e.answer),
-        "answer_length": (lengths[0], lengths[len(lengths) // 2], lengths[-1]),
-        "distinct_characters": len(chars),
-        "distinct_runs": len(words),
-        "distinct_jieba_words": len(tokens) if tokens else "n/a",
-        "top_frequency": max(e.frequency for e in entries),
-        "median_frequency": sorted(e.frequency for e in entries)[len(entries) // 2],
-    }
+    return out_dir
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -902,22 +857,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path, help="folder to write the FAQ tree into (replaced if made by this script)")
     parser.add_argument("--questions", type=int, default=10000, help="number of questions (default 10000)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--mkdocs", action="store_true", help="also write OUT_DIR/../mkdocs.yml pointing at OUT_DIR")
     parser.add_argument("--force", action="store_true", help="replace OUT_DIR even if it was not made by this script")
-    parser.add_argument("--stats", action="store_true", help="print statistics about the generated content")
     args = parser.parse_args(argv)
-
-    tree = generate(args.questions, args.seed)
-    write_tree(tree, args.out_dir, force=args.force,
-               note=f"generated by scripts/gen_tree.py --questions {args.questions} --seed {args.seed}\n")
-    info = stats(tree, count_words=args.stats)
-    print(f"wrote {info['questions']} questions in {info['files']} files, {info['categories']} categories "
-          f"({info['top_level']} top-level, depth ≤ {info['max_depth']}) to {args.out_dir}")
-    if args.mkdocs:
-        print(f"wrote {write_mkdocs_config(args.out_dir)}")
-    if args.stats:
-        for key, value in info.items():
-            print(f"  {key}: {value}")
+    try:
+        tree = generate(args.questions, args.seed)
+        write_tree(tree, args.out_dir, force=args.force)
+    except ValueError as error:
+        parser.error(str(error))
+    print(f"wrote {tree.describe()} to {args.out_dir}")
     return 0
 
 
