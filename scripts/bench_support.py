@@ -9,6 +9,7 @@ only ever read.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import posixpath
 import re
@@ -64,6 +65,7 @@ class Query:
     q: str
     expected: list[str]
     kind: str
+    group: str = ""  # the part of the query set it belongs to (own set, blind halves, AFQMC halves)
 
 
 def read_queries(path: Path, expected_key: str, default_kind: str) -> list[Query]:
@@ -81,7 +83,24 @@ def read_own_queries(path: Path) -> list[Query]:
 
 
 def read_afqmc_queries(path: Path) -> list[Query]:
-    return read_queries(path, "relevant", "afqmc")
+    """AFQMC's queries, the first half and the second half of the file reported apart."""
+    queries = read_queries(path, "relevant", "afqmc")
+    for number, query in enumerate(queries):
+        query.group = "AFQMC first half" if number < len(queries) // 2 else "AFQMC second half"
+    return queries
+
+
+def blind_half(text: str) -> int:
+    """The fixed split of the blind query set: 0 for the tuning half (read while changing the
+    ranking), 1 for the held-out half (only ever reported)."""
+    return int(hashlib.sha256(text.encode("utf-8")).hexdigest(), 16) % 2
+
+
+def read_blind_queries(path: Path) -> list[Query]:
+    queries = read_queries(path, "expected", "?")
+    for query in queries:
+        query.group = ("blind set, tuning half", "blind set, held-out half")[blind_half(query.q)]
+    return queries
 
 
 # ------------------------------------------------------------------------------------------------
