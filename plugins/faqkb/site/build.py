@@ -1,8 +1,8 @@
 """One build of the help site, step by step: check → render (search in a worker) → write → swap in.
 
 plugin.py calls these steps from MkDocs' events; nothing here imports MkDocs. A build of
-`mkdocs build` writes into a staging folder (staging.py) and its search worker beside it; the
-live preview (`mkdocs serve`) keeps its question pages and search files across rebuilds
+`mkdocs build` holds the site's lock from its first step to its last and writes into staging
+folders of its own (staging.py), its search worker beside them; the live preview (`mkdocs serve`) keeps its question pages and search files across rebuilds
 (preview.py) and, while the content has errors, shows the last good content with the problems
 listed on every page.
 """
@@ -105,14 +105,26 @@ class SiteBuild:
         self.search_side: Path | None = None  # where the build's search worker writes
         self.notice: dict | None = None  # the preview's list of problems, shown on every page
         self.staging: Path | None = None  # the folder MkDocs writes into, swapped in at the end
+        self.folders: staging.BuildFolders | None = None  # this build's staging, search and old-site folders
+        self.lock: staging.SiteLock | None = None  # held from start() to the swap (builds, not the preview)
         self.layout: QuestionLayout | None = None
         self.question_writer: _Background | None = None
 
     # -- on_config ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Check the content, start indexing it, render its pages; a content error stops a build
-        here, before MkDocs empties the previous site (the preview carries on, see _show_problems)."""
+        here, before MkDocs empties the previous site (the preview carries on, see _show_problems).
+        A build first waits for any other build of the same site to finish."""
+        try:
+            self._start()
+        except BaseException:
+            self.abort()
+            raise
+
+    def _start(self) -> None:
         settings = self.settings
+        if not settings.preview:
+            self._lock_site()
         content, problems = check(settings.content_dir, display_base=settings.display_base,
                                   max_depth=settings.max_depth, today=settings.today,
                                   icon_exists=settings.icon_exists)
@@ -126,9 +138,19 @@ class SiteBuild:
         self._start_search(content)
         self.site = render_site(content, problems, settings.options, self.session.answer_cache)
         self.session.last_good = (self.site, self.search_key)
-        if settings.command == "build":
-            self.staging = staging.staging_dir(settings.site_dir)
-            staging.discard(self.staging)
+        if self.folders:
+            self.staging = self.folders.staging
+
+    def _lock_site(self) -> None:
+        self.lock = staging.SiteLock(self.settings.site_dir)
+        try:
+            self.lock.acquire(on_wait=self.session.log.info)
+        except staging.SiteBusy as busy:
+            self.lock = None
+            raise ContentError(str(busy)) from None
+        staging.remove_stale(self.settings.site_dir)
+        if self.settings.command == "build":
+            self.folders = staging.BuildFolders.new(self.settings.site_dir)
 
     def _show_problems(self, content: Content, problems: list[Problem]) -> None:
         report = format_problems(problems) + "\n" + summary(problems)
@@ -153,9 +175,8 @@ class SiteBuild:
             return
         # The preview leaves a core to MkDocs, so that the page the writer is looking at comes back
         # first. A build's worker writes the files itself, beside the site.
-        if self.settings.command == "build":
-            self.search_side = staging.search_side_dir(self.settings.site_dir)
-            staging.discard(self.search_side)
+        if self.folders:
+            self.search_side = self.folders.search
         self.search_job = SearchJob(content, processes=1 if self.settings.preview else None,
                                     write_to=self.search_side / self.search_key if self.search_side else None)
 
@@ -199,17 +220,20 @@ class SiteBuild:
             self._preview_search(site_dir)
             return site_dir
         writer, self.question_writer = self.question_writer, None
-        writer.result()
-        self._write_search(site_dir)
-        if self.staging is None:
-            return site_dir
-        final = self.settings.site_dir
-        if strict_failed:
-            staging.discard(self.staging)
-        else:
-            staging.swap_in(self.staging, final)
-        self.staging = None
-        return final
+        try:
+            writer.result()
+            self._write_search(site_dir)
+            if self.folders is None:
+                return site_dir
+            final = self.settings.site_dir
+            if strict_failed:
+                self.folders.discard()
+            else:
+                staging.swap_in(self.folders, final)
+            self.staging = self.folders = None
+            return final
+        finally:
+            self._unlock()
 
     @staticmethod
     def _remove_layout_page(site_dir: Path, slot_dest: str, directory_urls: bool) -> None:
@@ -231,6 +255,7 @@ class SiteBuild:
         if self.search_side:
             (self.search_side / self.search_key).rename(target)
             staging.discard(self.search_side)
+            self.search_side = None
         else:
             write_files(target, files)
 
@@ -268,13 +293,18 @@ class SiteBuild:
     def abort(self) -> None:
         """A failed build removes its staging folders; the previous site stays untouched."""
         self.cancel_search()
-        staging.discard(self.search_side)
         if self.question_writer:
             self.question_writer.wait()
             self.question_writer = None
-        if self.staging:
-            staging.discard(self.staging)
-            self.staging = None
+        if self.folders:
+            self.folders.discard()
+            self.staging = self.folders = None
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock:
+            self.lock.release()
+            self.lock = None
 
     def cancel_search(self) -> None:
         if self.search_job:
