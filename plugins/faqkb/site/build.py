@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,9 @@ from . import staging
 from .layout import SLOT_ID, QuestionLayout, slot_page
 from .preview import PREVIEW_SEARCH, PreviewFiles
 from .render import Page, RenderOptions, navigation, render_pages
+
+
+UNWALKABLE = {"FAQ208"}  # symbolic links MkDocs would follow out of the content or round in a loop
 
 
 class ContentError(Exception):
@@ -91,6 +95,22 @@ class Session:
         self.answer_cache: dict = {}  # rendered answers, reused when unchanged
         self.search_files: dict[str, dict[str, bytes]] = {}  # content's search folder → files, the latest only
         self.preview = PreviewFiles()
+        self._empty: tempfile.TemporaryDirectory | None = None
+
+    def close(self, build: SiteBuild | None) -> None:
+        """At the end of MkDocs' command: stops a search worker still running, removes what the session kept."""
+        if build:
+            build.cancel_search()
+        self.preview.close()
+        if self._empty is not None:
+            self._empty.cleanup()
+            self._empty = None
+
+    def empty_folder(self) -> Path:
+        """An empty folder, kept while the session lasts."""
+        if self._empty is None:
+            self._empty = tempfile.TemporaryDirectory(prefix="faqkb-empty-")
+        return Path(self._empty.name)
 
 
 class SiteBuild:
@@ -109,6 +129,8 @@ class SiteBuild:
         self.lock: staging.SiteLock | None = None  # held from start() to the swap (builds, not the preview)
         self.layout: QuestionLayout | None = None
         self.question_writer: _Background | None = None
+        self.unwalkable = False  # the content has a symbolic link MkDocs must not walk (FAQ208)
+        self.restore: dict[str, str] = {}  # MkDocs settings to put back after the build
 
     # -- on_config ---------------------------------------------------------------------------------
     def start(self) -> None:
@@ -129,6 +151,7 @@ class SiteBuild:
                                   max_depth=settings.max_depth, today=settings.today,
                                   icon_exists=settings.icon_exists)
         warnings = [p for p in problems if not p.is_error]
+        self.unwalkable = any(p.code in UNWALKABLE for p in problems)
         if any(p.is_error for p in problems) or (settings.strict and warnings):
             self._show_problems(content, problems)
             return
@@ -179,6 +202,20 @@ class SiteBuild:
             self.search_side = self.folders.search
         self.search_job = SearchJob(content, processes=1 if self.settings.preview else None,
                                     write_to=self.search_side / self.search_key if self.search_side else None)
+
+    def config_changes(self, docs_dir: str) -> dict[str, str]:
+        """What MkDocs' config must say for this build: the staging folder to write into; and, in
+        the preview, while a symbolic link in the content leaves it or loops, an empty docs_dir
+        (MkDocs walks docs_dir following every link: a link to / would keep it walking the disk)."""
+        changes = {"site_dir": str(self.staging)} if self.staging else {}
+        if self.unwalkable and self.settings.preview:
+            self.restore = {"docs_dir": docs_dir}
+            changes["docs_dir"] = str(self.session.empty_folder())
+        return changes
+
+    def config_restored(self) -> dict[str, str]:
+        """The settings config_changes() replaced for the build only (the preview watches docs_dir)."""
+        return self.restore
 
     @property
     def search_url(self) -> str:

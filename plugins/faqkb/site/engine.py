@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from pathlib import Path
 
 import jinja2
@@ -21,7 +22,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 __all__ = ["BasePlugin", "File", "Files", "MkDocsConfig", "PluginError", "base", "get_plugin_logger", "options",
-           "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count"]
+           "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count", "watch_without_following_links"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -42,6 +43,24 @@ def strict_warning_count() -> int:
 
     handlers = [h for h in logging.getLogger("mkdocs").handlers if isinstance(h, CountHandler)]
     return sum(n for h in handlers for _, n in h.get_counts())
+
+
+def watch_without_following_links(server):
+    """MkDocs' live reload polls the folders it watches with os.stat, which follows symbolic links: a
+    link to / in docs_dir kept `mkdocs serve` walking the whole disk. Its observer is replaced by one
+    polling with os.lstat (a link is watched as itself; links within the content point at folders
+    that are watched anyway). Uses LiveReloadServer's bookkeeping of watched paths (MkDocs 1.6)."""
+    from watchdog.observers.polling import PollingObserverVFS
+
+    watched = dict(server._watched_paths)
+    for path, count in watched.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = PollingObserverVFS(os.lstat, os.scandir, polling_interval=server.observer.timeout)
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
+    return server
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
