@@ -16,7 +16,8 @@ from ..content.problems import Problem, sort_problems
 
 # Problems that leave a file unreadable, or its entries impossible to order or to match up with
 # what ruamel reads: such files are not touched.
-_BLOCKING = frozenset({"FAQ001", "FAQ002", "FAQ004", "FAQ005", "FAQ006", "FAQ007", "FAQ107", "FAQ110"})
+_BLOCKING = frozenset({"FAQ001", "FAQ002", "FAQ004", "FAQ005", "FAQ006", "FAQ007", "FAQ008", "FAQ009", "FAQ107", "FAQ110",
+                       "FAQ111"})
 
 
 def register(subparsers) -> None:

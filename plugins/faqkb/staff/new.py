@@ -24,9 +24,9 @@ from . import fmt, yamledit
 from .project import check_project, day, project_today, whole_number
 from .frequency import question_key
 from ..content.load import YAML_SUFFIXES
-from ..content.syntax import is_kebab
+from ..content.syntax import id_fault
 from ..content.model import Category, Content
-from ..content.problems import format_problems
+from ..content.problems import echo, format_problems
 from ..search.text import PARTICLES, STOP_SET, Segmenter, is_cjk, normalize, runs, split_stop_words
 
 # A proposed id reads like a short phrase: 退款多久能到账？ → tui-kuan-duo-jiu-dao-zhang. Whole
@@ -246,8 +246,8 @@ def _entry_id(value: str | None, question: str, content: Content, interactive: b
     if value is None:
         value = (input(f"id（直接回车使用 {proposed}）：").strip() or proposed) if interactive else proposed
     while True:
-        if not is_kebab(value):
-            problem = f"id“{value}”格式不对：只能用小写英文字母、数字和单个连字符，例如 {proposed}。"
+        if fault := id_fault(value):
+            problem = f"id“{echo(value)}”格式不对：{fault}，例如 {proposed}。"
         elif value in taken:
             problem = f"id“{value}”已经被 {taken[value]} 里的问题用了，id 必须全站唯一。"
         else:
