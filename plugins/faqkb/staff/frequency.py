@@ -189,7 +189,7 @@ def _import(args: argparse.Namespace) -> int:
     for match in changes:
         by_file.setdefault(match.entry.file, []).append(match)
 
-    updated, written, failed = [], [], []
+    updated, written, failed, pending = [], [], [], []
     for file, file_changes in by_file.items():
         if file in blocked:
             failed.append(fmt.skipped(file, blocked[file], "更新"))
@@ -207,10 +207,15 @@ def _import(args: argparse.Namespace) -> int:
         except yamledit.Unsafe as error:
             failed.append(f"没有更新 {file}：{error}。文件没有改动。")
             continue
-        if not args.dry_run:
-            yamledit.write(document.path, text)
+        pending.append((document.path, text))
         updated += file_changes
         written.append(file)
+    try:
+        if not args.dry_run:
+            yamledit.write_all(pending)  # every file, or none
+    except yamledit.Unwritable as error:
+        print(error, file=sys.stderr)
+        return 1
 
     if args.dry_run:
         print("试运行（--dry-run）：下面是导入后会有的变化，没有修改任何文件。")

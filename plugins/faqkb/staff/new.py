@@ -114,7 +114,10 @@ def _add(args: argparse.Namespace) -> int:
         text = yamledit.render(document, items, field_order=None)  # other entries stay exactly as written
     except yamledit.Unsafe as error:
         raise Stop(f"没有添加到 {file}：{error}。文件没有改动。") from error
-    yamledit.write(path, text)
+    try:
+        yamledit.write_all([(path, text)])
+    except yamledit.Unwritable as error:
+        raise Stop(f"没有添加问题。{error}") from None
 
     print(f"已添加问题“{question}”（id：{entry_id}）到 {file}，是其中第 {position + 1} 个。")
     _, problems = check_project(root, today)

@@ -18,9 +18,13 @@ template for a new entry.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import sys
 from pathlib import Path
 
+from ..files import os_reason
 from ..content.syntax import KEBAB, MAX_ID_LENGTH, RESERVED_IDS
 from ..content.model import CATEGORY_FIELDS, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS
 
@@ -253,7 +257,17 @@ def write_schemas(out: Path | str = DEFAULT_OUT) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    for path in write_schemas(args.out):
+    out = Path(args.out)
+    try:
+        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "Permission denied", str(out))
+        written = write_schemas(out)
+    except OSError as error:
+        where = Path(error.filename).as_posix() if error.filename else out.as_posix()
+        print(f"无法写入 {where}：{os_reason(error)}。请用 --out 给出一个可以写入的目录，例如 --out schemas。",
+              file=sys.stderr)
+        return 1
+    for path in written:
         print(f"已写入 {path.as_posix()}")
     return 0
 
