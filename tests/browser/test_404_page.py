@@ -8,13 +8,7 @@ domain root, the case that broke.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
-import socket
-import subprocess
-import time
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -23,8 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import CONFIG_FILE, WATCHES  # tests/browser is on sys.path (rootdir-relative conftest)
+from nginx import nginx_serving
 
-NGINX = Path("/usr/sbin/nginx")
 SEARCH_SCRIPT = "assets/faqkb/search.js"
 HOST = "https://help.example.com/"  # any host: what matters is that every URL stays on it
 
@@ -101,57 +95,6 @@ def test_every_page_finds_the_search_script_and_index_at_the_site_root(built_sit
 
 
 # -- served by nginx, as a static host serves a missing address ----------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def nginx_serving(site: Path, workdir: Path) -> Iterator[str]:
-    """Debian's nginx serving `site` with `error_page 404 /404.html` (as GitHub Pages does)."""
-    if not NGINX.exists():
-        pytest.fail(f"{NGINX} is missing (scripts/install-system-packages.sh installs it)")
-    port = _free_port()
-    workdir.mkdir(parents=True, exist_ok=True)
-    temp = "\n".join(f"  {kind}_temp_path {workdir}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    config = workdir / "nginx.conf"
-    config.write_text(f"""
-{"user root;" if os.geteuid() == 0 else ""}
-daemon off;
-pid {workdir}/nginx.pid;
-error_log {workdir}/error.log;
-events {{}}
-http {{
-  include /etc/nginx/mime.types;
-  access_log {workdir}/access.log;
-{temp}
-  server {{
-    listen 127.0.0.1:{port};
-    root {site};
-    error_page 404 /404.html;
-  }}
-}}
-""", encoding="utf-8")
-    process = subprocess.Popen([str(NGINX), "-p", str(workdir), "-e", str(workdir / "error.log"), "-c", str(config)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 30
-        while True:  # wait until nginx accepts connections (or has exited)
-            if process.poll() is not None:
-                pytest.fail("nginx did not start:\n" + (workdir / "error.log").read_text(errors="replace"))
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            if time.monotonic() > deadline:
-                pytest.fail("nginx did not accept connections within 30 s")
-            time.sleep(0.05)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-
 
 @pytest.mark.browser
 @pytest.mark.server
