@@ -16,13 +16,14 @@ from pathlib import Path
 import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as options
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 __all__ = ["BasePlugin", "File", "Files", "MkDocsConfig", "PluginError", "base", "get_plugin_logger", "options",
-           "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count", "watch_without_following_links"]
+           "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count", "watch_without_following_links", "WholeNumber"]
 
 
 @functools.lru_cache(maxsize=None)
@@ -61,6 +62,21 @@ def watch_without_following_links(server):
         for _ in range(count):
             server.watch(path)
     return server
+
+
+class WholeNumber(options.Type):
+    """A plugin option that is a whole number of at least `minimum`, refused in Chinese otherwise
+    (MkDocs' Type(int) took -5 for hot_questions, and True, a bool, for a number)."""
+
+    def __init__(self, minimum: int = 0, default: int | None = None):
+        super().__init__(int, default=default)
+        self.minimum = minimum
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+            raise ValidationError(f"{getattr(self, '_name', '这个设置')} 必须是大于等于 {self.minimum} 的整数，"
+                                  f"这里是“{str(value)[:80]}”。请在 mkdocs.yml 里改正。")
+        return value
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):

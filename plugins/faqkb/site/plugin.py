@@ -8,7 +8,8 @@ from pathlib import Path
 from ..content.dates import DEFAULT_TIMEZONE, UnknownTimezone, shop_today
 from .build import ContentError, Session, Settings, SiteBuild
 from .engine import (BasePlugin, File, Files, MemoryBytecodeCache, MkDocsConfig, PluginError, base,
-                     get_plugin_logger, material_icon_svg, options, strict_warning_count, watch_without_following_links)
+                     get_plugin_logger, material_icon_svg, options, strict_warning_count, watch_without_following_links,
+                     WholeNumber)
 from .render import Contact, RenderOptions
 from .scripts import SEARCH_SCRIPT, search_script
 
@@ -28,8 +29,8 @@ class FaqConfig(base.Config):
     enabled = options.Type(bool, default=True)
     content_dir = options.Optional(options.Type(str))
     """Folder of FAQ YAML, relative to mkdocs.yml; defaults to `docs_dir`."""
-    max_depth = options.Type(int, default=4)
-    hot_questions = options.Type(int, default=10)
+    max_depth = WholeNumber(minimum=1, default=4)
+    hot_questions = WholeNumber(minimum=0, default=10)
     home_heading = options.Type(str, default="您好，有什么可以帮您？")
     contact = options.SubConfig(ContactConfig)
     timezone = options.Type(str, default=DEFAULT_TIMEZONE)
