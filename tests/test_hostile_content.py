@@ -317,3 +317,19 @@ def test_front_matter_holds_any_title_as_the_theme_reads_it(char):
     body, meta = get_data(front_matter(title, "说明", "category") + "\n\n正文\n")
     expected = title.replace("\ud800", "\ufffd").replace('"', "&quot;")
     assert (meta["title"], meta["faqkb"], meta["hide"], body.strip()) == (expected, "category", ["toc"], "正文")
+
+
+def test_a_large_file_of_unclosed_quotes_is_read_again_only_a_few_times(write_tree, monkeypatch):
+    """The unclosed-quote check re-reads the file with the quote closed: for a few candidate lines,
+    not for each of thousands (which would be quadratic in the file's size)."""
+    import faqkb.content.load as load
+
+    reads = []
+    real_compose = load.yaml.compose
+    monkeypatch.setattr(load.yaml, "compose", lambda *a, **k: (reads.append(1), real_compose(*a, **k))[1])
+    # Each quoted value goes on to the next line (valid YAML); the file's one mistake is at its end.
+    lines = "".join(f'- "问题{n}\n  续{n}"\n' for n in range(1500)) + "- [\n"
+    root = write_tree({**CATEGORY, "base/x.yml": lines})
+    problems = problems_of(root)
+    assert [p.code for p in problems] == ["FAQ001"]
+    assert len(reads) <= 10

@@ -300,6 +300,7 @@ def _syntax_error(text: str, display: str, error: yaml.MarkedYAMLError) -> Probl
     return Problem("FAQ001", display, line, column, "", f"YAML 语法错误（{detail}）。", _syntax_hint(str(error)))
 
 
+_QUOTE_TRIES = 5
 _QUOTED_VALUE = re.compile(r"""^(?P<lead>\s*(?:-\s+)*(?:[^\s#"'][^:#]*:\s+)?)(?P<quote>["'])""")
 
 
@@ -307,10 +308,14 @@ def _unclosed_quote(text: str, error_line: int) -> tuple[int, int, str] | None:
     """A line before the error whose quoted value is not closed on that line, if closing it there
     makes the file readable: the parser only notices such a quote where a later quote ends it."""
     lines = text.split("\n")
+    tries = 0
     for index in range(min(error_line, len(lines)) - 1):
         match = _QUOTED_VALUE.match(lines[index])
         if not match or _closes(lines[index], match.end(), match.group("quote")):
             continue
+        tries += 1
+        if tries > _QUOTE_TRIES:  # each try reads the whole file again
+            return None
         fixed = "\n".join(lines[:index] + [lines[index].rstrip() + match.group("quote")] + lines[index + 1:])
         try:
             yaml.compose(fixed, Loader=_Loader)
