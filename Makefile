@@ -112,4 +112,4 @@ bench: $(INSTALLED_TEST)
 	$(BIN)/python scripts/bench_build.py
 
 clean:
-	rm -rf site .site.faqkb-new .site.faqkb-old
+	rm -rf site .site.faqkb-new.* .site.faqkb-search.* .site.faqkb-old.*  # not the lock: a build may hold it

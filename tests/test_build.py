@@ -30,7 +30,7 @@ pytestmark = pytest.mark.slow  # real mkdocs builds of a project
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORY = "after-sales"  # the top-level category the small project keeps
-STAGING = (".site.faqkb-new", ".site.faqkb-old")
+STAGING = re.compile(r"\.site\.faqkb-(new|search|old)\b")  # a build's own folders beside site/ (not its lock)
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
 
 
@@ -139,8 +139,12 @@ def search_files(site: Snapshot) -> set[str]:
     return {path for path in site.files if re.match(r"search/[^/]+/", path)}
 
 
+def staging_left(project: Path) -> list[str]:
+    return [name for name in os.listdir(project) if STAGING.match(name)]
+
+
 def assert_site_kept(project: Path, before: Snapshot) -> None:
-    assert not [name for name in STAGING if (project / name).exists()], "a staging folder was left behind"
+    assert not staging_left(project), "a staging folder was left behind"
     after = snapshot(project)
     assert after.neighbours == before.neighbours
     assert after.files == before.files, "site/ changed after a failed build"
@@ -271,7 +275,7 @@ def test_good_build_writes_the_whole_site(built):
         assert f"/q/{entry_id}/" in sitemap, entry_id
     [meta] = list((site / "search").glob("*/meta.json"))
     assert json.loads(meta.read_text(encoding="utf-8"))["docs"] == len(ids)
-    assert not [name for name in STAGING if (built.project / name).exists()]
+    assert not staging_left(built.project)
     # Material's announcement bar belongs to the preview's problem list: a good site has none.
     for page in (site / "index.html", site / "q" / ids[0] / "index.html"):
         assert "md-banner" not in page.read_text(encoding="utf-8"), page

@@ -12,7 +12,8 @@ from .model import Content
 from .problems import Problem
 from .validate import validate
 
-UNREADABLE_FILE = {"FAQ001", "FAQ002", "FAQ004", "FAQ006"}  # the file's entries could not be read
+# The file's entries could not be read (or a linked or misnamed file was not read at all).
+UNREADABLE_FILE = {"FAQ001", "FAQ002", "FAQ004", "FAQ006", "FAQ008", "FAQ009", "FAQ208", "FAQ209"}
 LINK_TARGET_MISSING = {"FAQ401", "FAQ402"}
 
 

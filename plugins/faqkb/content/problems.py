@@ -7,8 +7,11 @@ saying what is wrong and how to fix it.
 from __future__ import annotations
 
 import json
+import reprlib
 from dataclasses import asdict, dataclass
 from typing import Iterable
+
+from .syntax import FORBIDDEN_CHARACTER
 
 ERROR = "error"
 WARNING = "warning"
@@ -22,6 +25,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FAQ005": (ERROR, "文件是空的"),
     "FAQ006": (ERROR, "文件的顶层结构不对"),
     "FAQ007": (ERROR, "同一个字段写了两次"),
+    "FAQ008": (ERROR, "用 * 引用的内容展开后太大或引用了自己"),
+    "FAQ009": (ERROR, "列表或映射嵌套的层数太多"),
     "FAQ101": (ERROR, "缺少必填字段"),
     "FAQ102": (ERROR, "字段类型不对"),
     "FAQ103": (ERROR, "未知字段"),
@@ -32,6 +37,7 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FAQ108": (ERROR, "updated 日期不对"),
     "FAQ109": (WARNING, "列表里有重复的词"),
     "FAQ110": (ERROR, "条目不是“字段: 值”的形式"),
+    "FAQ111": (ERROR, "文字里有看不见的控制字符"),
     "FAQ120": (ERROR, "previous_ids 里写了现有问题的 id"),
     "FAQ121": (ERROR, "同一个旧 id 被两个问题认领"),
     "FAQ122": (WARNING, "列表的一项里有中文逗号"),
@@ -42,6 +48,8 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FAQ205": (ERROR, "目录名不合法"),
     "FAQ206": (ERROR, "条目文件不在分类目录里"),
     "FAQ207": (ERROR, "找不到内容目录"),
+    "FAQ208": (ERROR, "符号链接指向内容目录以外或形成循环"),
+    "FAQ209": (ERROR, "文件名只有扩展名"),
     "FAQ301": (ERROR, "条目没有按 frequency 从高到低排列"),
     "FAQ401": (ERROR, "related 指向不存在的 id"),
     "FAQ402": (ERROR, "答案里的 [[...]] 链接指向不存在的 id"),
@@ -52,6 +60,33 @@ CATALOG: dict[str, tuple[str, str]] = {
     "FAQ502": (ERROR, "一个词出现在两个同义词组里"),
     "FAQ503": (WARNING, "同义词组里有重复的词"),
 }
+
+
+ECHO_LIMIT = 80  # characters of a value a message quotes at most
+# Lists and mappings are shown a few items and levels deep: an alias bomb must not expand here.
+_SHORT_REPR = reprlib.Repr()
+_SHORT_REPR.maxlevel, _SHORT_REPR.maxlist, _SHORT_REPR.maxdict = 3, 5, 5
+_SHORT_REPR.maxstring = _SHORT_REPR.maxother = ECHO_LIMIT
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A value as a message quotes it: on one line, invisible characters written as \\x7f or \\n,
+    at most `limit` characters, lists and mappings never expanded beyond a few items."""
+    if isinstance(value, (list, tuple, dict, set)):
+        text = _SHORT_REPR.repr(value)
+    else:
+        try:
+            text = str(value)
+        except ValueError:  # an integer too long to print
+            text = "（很长的数字）"
+    text = text[: limit + 1]  # escaping only lengthens: enough to tell whether it must be cut
+    text = FORBIDDEN_CHARACTER.sub(_escaped, text.replace("\n", "\\n").replace("\t", "\\t"))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escaped(match) -> str:
+    code = ord(match.group(0))
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)

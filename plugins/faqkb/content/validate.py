@@ -9,8 +9,8 @@ from collections.abc import Callable
 from typing import Any
 
 from .model import CATEGORY_FIELDS, RESERVED_TOP_LEVEL, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS, Category, Content, Entry
-from .problems import Problem
-from .syntax import INLINE_LINK, is_kebab
+from .problems import Problem, echo
+from .syntax import INLINE_LINK, MAX_ID_LENGTH, character_name, forbidden_character, id_fault, is_kebab
 
 FIELD_NAMES_ZH = {
     "id": "唯一标识，小写英文加连字符，例如 refund-time",
@@ -63,7 +63,7 @@ def suggest(word: str, choices, n: int = 3, cutoff: float = 0.6) -> list[str]:
 
 def _did_you_mean(word: str, choices, cutoff: float = 0.6) -> str:
     close = suggest(word, choices, cutoff=cutoff)
-    return "是不是想写 " + " 或 ".join(f"“{c}”" for c in close) + "？" if close else ""
+    return "是不是想写 " + " 或 ".join(f"“{echo(c)}”" for c in close) + "？" if close else ""
 
 
 def _type_name(value: Any) -> str:
@@ -91,7 +91,7 @@ def _check_category(category: Category, max_depth: int, icon_exists) -> list[Pro
     where = category.file or category.folder
     if not is_kebab(category.slug):
         problems.append(Problem("FAQ205", category.folder, 1, 1, "",
-                                f"目录名“{category.slug}”不合法：目录名会成为网址的一部分。",
+                                f"目录名“{echo(category.slug)}”不合法：目录名会成为网址的一部分。",
                                 "请只用小写英文字母、数字和连字符，例如 after-sales。"))
     if category.depth == 1 and category.slug in RESERVED_TOP_LEVEL:
         problems.append(Problem("FAQ205", category.folder, 1, 1, "",
@@ -119,7 +119,7 @@ def _check_category(category: Category, max_depth: int, icon_exists) -> list[Pro
         if entry.level > max_depth:
             line, column = entry.position
             problems.append(Problem("FAQ201", entry.file, line, column, "id",
-                                    f"问题“{entry.id}”在第 {entry.level} 层，超过了最多 {max_depth} 层的限制。",
+                                    f"问题“{echo(entry.id)}”在第 {entry.level} 层，超过了最多 {max_depth} 层的限制。",
                                     f"请把这个文件移到不超过 {max_depth - 1} 层的分类目录里。"))
     return problems
 
@@ -129,7 +129,7 @@ def _check_category_fields(category: Category, icon_exists) -> list[Problem]:
     file = category.file
     for name, pos in category.unknown_fields.items():
         hint = _did_you_mean(name, CATEGORY_FIELDS) or f"_category.yml 只能有这些字段：{', '.join(CATEGORY_FIELDS)}。"
-        problems.append(Problem("FAQ103", file, *pos, name, f"未知字段“{name}”。", hint))
+        problems.append(Problem("FAQ103", file, *pos, echo(name), f"未知字段“{echo(name)}”。", hint))
     line, column = category.position
     if category.shape_error:
         pass
@@ -145,6 +145,10 @@ def _check_category_fields(category: Category, icon_exists) -> list[Problem]:
             pos = category.value_positions.get(name, category.position)
             problems.append(Problem("FAQ102", file, *pos, name, f"{name} 必须是文字，这里是{_type_name(value)}。",
                                     "请写成文字，必要时用引号括起来。"))
+    for name in ("title", "description", "icon"):
+        value = getattr(category, name)
+        if isinstance(value, str):
+            problems += _invisible_character(file, category.value_positions.get(name, category.position), name, value)
     order = category.order
     if order is not None and (isinstance(order, bool) or not isinstance(order, int)):
         pos = category.value_positions.get("order", category.position)
@@ -152,7 +156,7 @@ def _check_category_fields(category: Category, icon_exists) -> list[Problem]:
                                 "例如：order: 1（数字小的排在前面）；不写则按被问次数排序。"))
     if isinstance(category.icon, str) and category.icon and icon_exists and not icon_exists(category.icon):
         pos = category.value_positions.get("icon", category.position)
-        problems.append(Problem("FAQ204", file, *pos, "icon", f"图标“{category.icon}”不存在，将显示默认图标。",
+        problems.append(Problem("FAQ204", file, *pos, "icon", f"图标“{echo(category.icon)}”不存在，将显示默认图标。",
                                 "请用 Material 图标名，例如 material/cart、material/truck-delivery。"))
     return problems
 
@@ -162,19 +166,17 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
     file = entry.file
     for name, pos in entry.unknown_fields.items():
         hint = _did_you_mean(name, ENTRY_FIELDS, cutoff=0.5) or f"条目只能有这些字段：{', '.join(ENTRY_FIELDS)}。"
-        problems.append(Problem("FAQ103", file, *pos, name, f"未知字段“{name}”。", hint))
+        problems.append(Problem("FAQ103", file, *pos, echo(name), f"未知字段“{echo(name)}”。", hint))
     for name in REQUIRED_ENTRY_FIELDS:
         if name not in entry.present:
             line, column = entry.position
-            label = f"“{entry.id}”" if isinstance(entry.id, str) else ""
+            label = f"“{echo(entry.id)}”" if isinstance(entry.id, str) else ""
             problems.append(Problem("FAQ101", file, line, column, name,
                                     f"条目{label}缺少必填字段 {name}（{FIELD_NAMES_ZH[name]}）。",
                                     f"请在这个条目里加上“{name}: ...”。"))
-    if "id" in entry.present:
-        if not isinstance(entry.id, str) or not is_kebab(entry.id):
-            problems.append(Problem("FAQ105", file, *entry.where("id"), "id",
-                                    f"id“{entry.id}”格式不对：只能用小写英文字母、数字和单个连字符。",
-                                    f"例如 refund-time、invoice-title。{_id_suggestion(entry.id)}"))
+    if "id" in entry.present and (fault := id_fault(entry.id)):
+        problems.append(Problem("FAQ105", file, *entry.where("id"), "id", f"id“{echo(entry.id)}”格式不对：{fault}。",
+                                f"例如 refund-time、invoice-title。{_id_suggestion(entry.id)}"))
     for name in ("question", "answer"):
         if name not in entry.present:
             continue
@@ -186,6 +188,9 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
             problems.append(Problem("FAQ102", file, *entry.where(name), name,
                                     f"{name} 必须是文字，这里是{_type_name(value)}。",
                                     f"请直接写文字；内容会被误读时用引号括起来，例如 {name}: \"2024 年发票\"。"))
+        else:
+            at = (lambda offset: _answer_position(entry, offset)) if name == "answer" else entry.where(name)
+            problems += _invisible_character(file, at, name, value)
     if "draft" in entry.present and not isinstance(entry.draft, bool):
         problems.append(Problem("FAQ102", file, *entry.where("draft"), "draft",
                                 f"draft 必须是 true 或 false，这里是{_type_name(entry.draft)}。",
@@ -194,7 +199,7 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
         value = entry.frequency
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             problems.append(Problem("FAQ107", file, *entry.where("frequency"), "frequency",
-                                    f"frequency 必须是大于等于 0 的整数，这里是“{value}”。",
+                                    f"frequency 必须是大于等于 0 的整数，这里是“{echo(value)}”。",
                                     "请写被问次数，例如 frequency: 120，不要加引号或单位。"))
     for name in LIST_FIELDS:
         if name not in entry.present:
@@ -217,13 +222,15 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
                                         f"{name} 的第 {index + 1} 项必须是非空的文字，这里是{_type_name(item)}。",
                                         "请写成文字，必要时用引号括起来。"))
                 continue
+            if name != "related":  # an id with such a character is reported as a missing id
+                problems += _invisible_character(file, pos, name, item, f"{name} 的第 {index + 1} 项")
             if item in seen and name != "related":  # duplicate related ids are FAQ404, checked with links
-                problems.append(Problem("FAQ109", file, *pos, name, f"{name} 里“{item}”出现了两次。", "请删掉重复的一项。"))
+                problems.append(Problem("FAQ109", file, *pos, name, f"{name} 里“{echo(item)}”出现了两次。", "请删掉重复的一项。"))
             elif name in ("aliases", "tags") and "，" in item and name in entry.flow_fields:
                 words = "、".join(f"“{word.strip()}”" for word in item.split("，") if word.strip())
                 problems.append(Problem("FAQ122", file, *pos, name,
-                                        f"{name} 里的“{_shown(item)}”是一项：中文逗号“，”不会把它分开。",
-                                        f"如果想写成几项（{_shown(words)}），请改用英文逗号加空格，例如 {name}: [退钱, 返款]。"))
+                                        f"{name} 里的“{echo(item)}”是一项：中文逗号“，”不会把它分开。",
+                                        f"如果想写成几项（{echo(words)}），请改用英文逗号加空格，例如 {name}: [退钱, 返款]。"))
             seen.add(item)
     if "updated" in entry.present and entry.updated is not None:
         value = entry.updated
@@ -231,22 +238,31 @@ def _check_entry_fields(entry: Entry, today: dt.date) -> list[Problem]:
             value = value.date()
         if not isinstance(value, dt.date):
             problems.append(Problem("FAQ108", file, *entry.where("updated"), "updated",
-                                    f"updated“{value}”不是有效日期。", "请写成 年-月-日，例如 updated: 2026-11-01。"))
+                                    f"updated“{echo(value)}”不是有效日期。", "请写成 年-月-日，例如 updated: 2026-11-01。"))
         elif value > today:
             problems.append(Problem("FAQ108", file, *entry.where("updated"), "updated",
                                     f"updated 是未来的日期 {value}。", f"请写实际核对答案的日期（不晚于 {today}）。"))
     return problems
 
 
-def _shown(text: str, limit: int = 80) -> str:
-    """A value quoted in a message: long ones are cut, so a message stays readable."""
-    return text if len(text) <= limit else text[:limit] + "…"
+def _invisible_character(file: str, at, field: str, text: str, what: str = "") -> list[Problem]:
+    """FAQ111 for the first character of `text` no text may hold; `at` is the value's position, or
+    a function of the character's offset that gives its own."""
+    match = forbidden_character(text)
+    if not match:
+        return []
+    line, column = at(match.start()) if callable(at) else at
+    return [Problem("FAQ111", file, line, column, field,
+                    f"{what or field + ' '}的第 {match.start() + 1} 个字符是看不见的 {character_name(match.group(0))}，"
+                    "它会弄乱网页。",
+                    "请删掉它：重新输入这段文字，不要从网页、聊天工具或 Word 里复制带格式的内容；"
+                    "引号里的 \\x、\\u 转义也不能用来写这类字符。")]
 
 
 def _id_suggestion(value: Any) -> str:
     if not isinstance(value, str):
-        return f"YAML 把它读成了{_type_name(value)}：请用英文字母开头，例如“q-{value}”。"
-    text = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+        return f"YAML 把它读成了{_type_name(value)}：请用英文字母开头，例如“q-{echo(value, 20)}”。"
+    text = re.sub(r"[^a-z0-9]+", "-", value[: 4 * MAX_ID_LENGTH].lower())[:MAX_ID_LENGTH].strip("-")
     return f"可以改成“{text}”。" if text and text != value else ""
 
 
@@ -260,7 +276,7 @@ def _check_ids(entries: list[Entry]) -> list[Problem]:
             other = first[entry.id]
             line, column = entry.where("id")
             problems.append(Problem("FAQ106", entry.file, line, column, "id",
-                                    f"id“{entry.id}”重复：{other.file}:{other.where('id')[0]} 已经用过这个 id。",
+                                    f"id“{echo(entry.id)}”重复：{other.file}:{other.where('id')[0]} 已经用过这个 id。",
                                     "每个问题的 id 必须全站唯一：如果是同一个问题，请合并，把另一种问法写进 aliases；否则换一个 id。"))
         else:
             first[entry.id] = entry
@@ -281,13 +297,13 @@ def _check_order(content: Content) -> list[Problem]:
             kept = [counted[index] for index in sorted(keep)]
             before = next((e for e in kept if e.frequency < entry.frequency), None)
             if before is not None:
-                place = f"“{before.id}”（{before.frequency}，第 {before.position[0]} 行）的前面"
+                place = f"“{echo(before.id)}”（{before.frequency}，第 {before.position[0]} 行）的前面"
             else:
                 after = kept[-1]
-                place = f"“{after.id}”（{after.frequency}，第 {after.position[0]} 行）的后面"
+                place = f"“{echo(after.id)}”（{after.frequency}，第 {after.position[0]} 行）的后面"
             line, column = entry.where("frequency")
             problems.append(Problem("FAQ301", file, line, column, "frequency",
-                                    f"“{entry.id}”（被问 {entry.frequency} 次）的位置不对：同一个文件里的条目要按"
+                                    f"“{echo(entry.id)}”（被问 {entry.frequency} 次）的位置不对：同一个文件里的条目要按"
                                     f"被问次数从高到低排列。",
                                     f"请把这个条目移到{place}。也可以在自己电脑上运行 make fmt 自动排序。"))
     return problems
@@ -326,18 +342,18 @@ def _check_previous_ids(entries: list[Entry]) -> list[Problem]:
             pos = positions[index] if index < len(positions) else entry.where("previous_ids")
             if not is_kebab(old):
                 problems.append(Problem("FAQ105", entry.file, *pos, "previous_ids",
-                                        f"previous_ids 里的“{_shown(old)}”格式不对：只能用小写英文字母、数字和单个连字符。",
+                                        f"previous_ids 里的“{echo(old)}”格式不对：只能用小写英文字母、数字和单个连字符。",
                                         "请照抄这个问题以前的 id（旧网址 /q/<id>/ 里的那一段）。"))
             elif old in live:
                 owner = live[old]
                 where = "就是这个问题现在的 id" if owner is entry else f"是 {owner.file}:{owner.where('id')[0]} 那个问题现在的 id"
                 problems.append(Problem("FAQ120", entry.file, *pos, "previous_ids",
-                                        f"previous_ids 里的“{old}”{where}：旧网址只能跳转到一个问题。",
+                                        f"previous_ids 里的“{echo(old)}”{where}：旧网址只能跳转到一个问题。",
                                         "previous_ids 只写这个问题以前用过、现在已经没有问题在用的 id。"))
             elif old in claimed and claimed[old] is not entry:
                 other = claimed[old]
                 problems.append(Problem("FAQ121", entry.file, *pos, "previous_ids",
-                                        f"旧 id“{old}”已经写在 {other.file}:{other.where('id')[0]}（{other.id}）的 previous_ids 里。",
+                                        f"旧 id“{echo(old)}”已经写在 {other.file}:{other.where('id')[0]}（{echo(other.id)}）的 previous_ids 里。",
                                         "一个旧网址只能跳转到一个问题：请只在内容最接近的那个问题里保留它。"))
             else:
                 claimed.setdefault(old, entry)
@@ -374,13 +390,13 @@ def _check_links(content: Content) -> list[Problem]:
                 continue
             pos = positions[index] if index < len(positions) else entry.where("related")
             if target == entry.id:
-                problems.append(Problem("FAQ403", entry.file, *pos, "related", f"related 里的“{target}”是这个问题自己。",
+                problems.append(Problem("FAQ403", entry.file, *pos, "related", f"related 里的“{echo(target)}”是这个问题自己。",
                                         "请删掉这一项：related 只写其他相关问题的 id。"))
             elif target in seen:
-                problems.append(Problem("FAQ404", entry.file, *pos, "related", f"related 里“{target}”写了两次。",
+                problems.append(Problem("FAQ404", entry.file, *pos, "related", f"related 里“{echo(target)}”写了两次。",
                                         "请删掉重复的一项。"))
             elif target not in ids:
-                problems.append(Problem("FAQ401", entry.file, *pos, "related", f"related 里的“{_shown(target)}”不存在。",
+                problems.append(Problem("FAQ401", entry.file, *pos, "related", f"related 里的“{echo(target)}”不存在。",
                                         _missing_target_hint(target, ids, renamed, "请检查 id 的拼写，或删掉这一项。")))
             seen.add(target)
         if isinstance(entry.answer, str):
@@ -395,16 +411,16 @@ def _check_inline_links(entry: Entry, ids: set, drafts: set, renamed: dict[str, 
         line, column = _answer_position(entry, match.start())
         if target == entry.id:
             problems.append(Problem("FAQ403", entry.file, line, column, "answer",
-                                    f"答案里的 [[{target}]] 链接到了这个问题自己。", "请删掉这个链接，或改成别的问题的 id。"))
+                                    f"答案里的 [[{echo(target)}]] 链接到了这个问题自己。", "请删掉这个链接，或改成别的问题的 id。"))
         elif target not in ids:
             problems.append(Problem("FAQ402", entry.file, line, column, "answer",
-                                    f"答案里的 [[{_shown(target)}]] 指向的 id 不存在。",
+                                    f"答案里的 [[{echo(target)}]] 指向的 id 不存在。",
                                     _missing_target_hint(target, ids, renamed,
                                                          "请检查 id 的拼写；写法是 [[id]] 或 [[id|链接文字]]。")))
         elif target in drafts and not entry.is_draft:
             problems.append(Problem("FAQ405", entry.file, line, column, "answer",
-                                    f"答案里的 [[{target}]] 链接到了草稿（draft: true），草稿不会发布，顾客点开会找不到页面。",
-                                    f"请等“{target}”发布后再加这个链接，或先删掉它。"))
+                                    f"答案里的 [[{echo(target)}]] 链接到了草稿（draft: true），草稿不会发布，顾客点开会找不到页面。",
+                                    f"请等“{echo(target)}”发布后再加这个链接，或先删掉它。"))
     return problems
 
 
@@ -433,12 +449,13 @@ def _check_synonyms(content: Content) -> list[Problem]:
             pos = group.item_positions[index] if index < len(group.item_positions) else group.position
             key = word.strip()
             if key in in_group:
-                problems.append(Problem("FAQ503", file, *pos, "", f"“{word}”在同一组里写了两次。", "请删掉重复的一项。"))
+                problems.append(Problem("FAQ503", file, *pos, "", f"“{echo(word)}”在同一组里写了两次。", "请删掉重复的一项。"))
                 continue
             in_group.add(key)
+            problems += _invisible_character(file, pos, "", word, f"同义词“{echo(word, 20)}”")
             if key in first_group:
                 problems.append(Problem("FAQ502", file, *pos, "",
-                                        f"“{word}”已经出现在第 {first_group[key][0]} 行的同义词组里。",
+                                        f"“{echo(word)}”已经出现在第 {first_group[key][0]} 行的同义词组里。",
                                         "一个词只能属于一个同义词组：请把两组合并，或删掉其中一处。"))
             else:
                 first_group[key] = pos

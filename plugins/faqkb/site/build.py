@@ -1,8 +1,8 @@
 """One build of the help site, step by step: check → render (search in a worker) → write → swap in.
 
 plugin.py calls these steps from MkDocs' events; nothing here imports MkDocs. A build of
-`mkdocs build` writes into a staging folder (staging.py) and its search worker beside it; the
-live preview (`mkdocs serve`) keeps its question pages and search files across rebuilds
+`mkdocs build` holds the site's lock from its first step to its last and writes into staging
+folders of its own (staging.py), its search worker beside them; the live preview (`mkdocs serve`) keeps its question pages and search files across rebuilds
 (preview.py) and, while the content has errors, shows the last good content with the problems
 listed on every page.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,9 @@ from .scripts import SEARCH_SCRIPT, search_script
 
 DEFAULT_BRAND = "#c2410c"  # an orange that carries white text and reads on white at 5.2:1
 PALETTE_CSS = "assets/faqkb/palette.css"
+
+
+UNWALKABLE = {"FAQ208"}  # symbolic links MkDocs would follow out of the content or round in a loop
 
 
 class ContentError(Exception):
@@ -102,6 +106,22 @@ class Session:
         self.answer_cache: dict = {}  # rendered answers, reused when unchanged
         self.search_files: dict[str, dict[str, bytes]] = {}  # content's search folder → files, the latest only
         self.preview = PreviewFiles()
+        self._empty: tempfile.TemporaryDirectory | None = None
+
+    def close(self, build: SiteBuild | None) -> None:
+        """At the end of MkDocs' command: stops a search worker still running, removes what the session kept."""
+        if build:
+            build.cancel_search()
+        self.preview.close()
+        if self._empty is not None:
+            self._empty.cleanup()
+            self._empty = None
+
+    def empty_folder(self) -> Path:
+        """An empty folder, kept while the session lasts."""
+        if self._empty is None:
+            self._empty = tempfile.TemporaryDirectory(prefix="faqkb-empty-")
+        return Path(self._empty.name)
 
 
 class SiteBuild:
@@ -116,21 +136,36 @@ class SiteBuild:
         self.search_side: Path | None = None  # where the build's search worker writes
         self.notice: dict | None = None  # the preview's list of problems, shown on every page
         self.staging: Path | None = None  # the folder MkDocs writes into, swapped in at the end
+        self.folders: staging.BuildFolders | None = None  # this build's staging, search and old-site folders
+        self.lock: staging.SiteLock | None = None  # held from start() to the swap (builds, not the preview)
         self.layout: QuestionLayout | None = None
         self.question_writer: _Background | None = None
         self.palette = palette(settings.brand_color)
+        self.unwalkable = False  # the content has a symbolic link MkDocs must not walk (FAQ208)
+        self.restore: dict[str, str] = {}  # MkDocs settings to put back after the build
 
     # -- on_config ---------------------------------------------------------------------------------
     def start(self) -> None:
         """Check the content, start indexing it, render its pages; a content error stops a build
-        here, before MkDocs empties the previous site (the preview carries on, see _show_problems)."""
+        here, before MkDocs empties the previous site (the preview carries on, see _show_problems).
+        A build first waits for any other build of the same site to finish."""
+        try:
+            self._start()
+        except BaseException:
+            self.abort()
+            raise
+
+    def _start(self) -> None:
         settings = self.settings
         for problem in self.palette.problems:
             self.session.log.warning(problem)
+        if not settings.preview:
+            self._lock_site()
         content, problems = check(settings.content_dir, display_base=settings.display_base,
                                   max_depth=settings.max_depth, today=settings.today,
                                   icon_exists=settings.icon_exists)
         warnings = [p for p in problems if not p.is_error]
+        self.unwalkable = any(p.code in UNWALKABLE for p in problems)
         if any(p.is_error for p in problems) or (settings.strict and warnings):
             self._show_problems(content, problems)
             return
@@ -141,9 +176,19 @@ class SiteBuild:
         self._start_search(shown)
         self.site = render_site(shown, problems, settings.options, self.session.answer_cache, settings.site_url)
         self.session.last_good = (self.site, self.search_key)
-        if settings.command == "build":
-            self.staging = staging.staging_dir(settings.site_dir)
-            staging.discard(self.staging)
+        if self.folders:
+            self.staging = self.folders.staging
+
+    def _lock_site(self) -> None:
+        self.lock = staging.SiteLock(self.settings.site_dir)
+        try:
+            self.lock.acquire(on_wait=self.session.log.info)
+        except staging.SiteBusy as busy:
+            self.lock = None
+            raise ContentError(str(busy)) from None
+        staging.remove_stale(self.settings.site_dir)
+        if self.settings.command == "build":
+            self.folders = staging.BuildFolders.new(self.settings.site_dir)
 
     def _show_problems(self, content: Content, problems: list[Problem]) -> None:
         report = format_problems(problems) + "\n" + summary(problems)
@@ -168,11 +213,24 @@ class SiteBuild:
             return
         # The preview leaves a core to MkDocs, so that the page the writer is looking at comes back
         # first. A build's worker writes the files itself, beside the site.
-        if self.settings.command == "build":
-            self.search_side = staging.search_side_dir(self.settings.site_dir)
-            staging.discard(self.search_side)
+        if self.folders:
+            self.search_side = self.folders.search
         self.search_job = SearchJob(content, processes=1 if self.settings.preview else None,
                                     write_to=self.search_side / self.search_key if self.search_side else None)
+
+    def config_changes(self, docs_dir: str) -> dict[str, str]:
+        """What MkDocs' config must say for this build: the staging folder to write into; and, in
+        the preview, while a symbolic link in the content leaves it or loops, an empty docs_dir
+        (MkDocs walks docs_dir following every link: a link to / would keep it walking the disk)."""
+        changes = {"site_dir": str(self.staging)} if self.staging else {}
+        if self.unwalkable and self.settings.preview:
+            self.restore = {"docs_dir": docs_dir}
+            changes["docs_dir"] = str(self.session.empty_folder())
+        return changes
+
+    def config_restored(self) -> dict[str, str]:
+        """The settings config_changes() replaced for the build only (the preview watches docs_dir)."""
+        return self.restore
 
     @property
     def search_url(self) -> str:
@@ -221,17 +279,20 @@ class SiteBuild:
             self._preview_search(site_dir)
             return site_dir
         writer, self.question_writer = self.question_writer, None
-        writer.result()
-        self._write_search(site_dir)
-        if self.staging is None:
-            return site_dir
-        final = self.settings.site_dir
-        if strict_failed:
-            staging.discard(self.staging)
-        else:
-            staging.swap_in(self.staging, final)
-        self.staging = None
-        return final
+        try:
+            writer.result()
+            self._write_search(site_dir)
+            if self.folders is None:
+                return site_dir
+            final = self.settings.site_dir
+            if strict_failed:
+                self.folders.discard()
+            else:
+                staging.swap_in(self.folders, final)
+            self.staging = self.folders = None
+            return final
+        finally:
+            self._unlock()
 
     @staticmethod
     def _remove_layout_page(site_dir: Path, slot_dest: str, directory_urls: bool) -> None:
@@ -253,6 +314,7 @@ class SiteBuild:
         if self.search_side:
             (self.search_side / self.search_key).rename(target)
             staging.discard(self.search_side)
+            self.search_side = None
         else:
             write_files(target, files)
 
@@ -290,13 +352,18 @@ class SiteBuild:
     def abort(self) -> None:
         """A failed build removes its staging folders; the previous site stays untouched."""
         self.cancel_search()
-        staging.discard(self.search_side)
         if self.question_writer:
             self.question_writer.wait()
             self.question_writer = None
-        if self.staging:
-            staging.discard(self.staging)
-            self.staging = None
+        if self.folders:
+            self.folders.discard()
+            self.staging = self.folders = None
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self.lock:
+            self.lock.release()
+            self.lock = None
 
     def cancel_search(self) -> None:
         if self.search_job:

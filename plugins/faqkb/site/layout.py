@@ -12,9 +12,9 @@ from __future__ import annotations
 import html
 import re
 
+from ..content.syntax import SLOT_ID  # reserved there, so that no entry can take it
 from .render import Page, front_matter, question_uri
 
-SLOT_ID = "faqkb-slot-id"
 SLOT_TITLE = "FAQKB-SLOT-TITLE"
 SLOT_DESCRIPTION = "FAQKB-SLOT-DESCRIPTION"
 SLOT_CONTENT = '<div data-faqkb-slot="content"><h1></h1></div>'  # an h1, or Material adds the title

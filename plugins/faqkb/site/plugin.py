@@ -8,7 +8,8 @@ from pathlib import Path
 from ..content.dates import DEFAULT_TIMEZONE, UnknownTimezone, shop_today
 from .build import DEFAULT_BRAND, PALETTE_CSS, ContentError, Session, Settings, SiteBuild
 from .engine import (BasePlugin, File, Files, MemoryBytecodeCache, MkDocsConfig, PluginError, base,
-                     get_plugin_logger, material_icon_svg, options, strict_warning_count)
+                     get_plugin_logger, material_icon_svg, options, strict_warning_count, watch_without_following_links,
+                     WholeNumber)
 from .render import Contact, RenderOptions
 
 log = get_plugin_logger(__name__)
@@ -26,8 +27,8 @@ class ContactConfig(base.Config):
 class FaqConfig(base.Config):
     enabled = options.Type(bool, default=True)
     content_dir = options.Optional(options.Type(str))  # FAQ YAML, relative to mkdocs.yml; default docs_dir
-    max_depth = options.Type(int, default=4)
-    hot_questions = options.Type(int, default=10)
+    max_depth = WholeNumber(minimum=1, default=4)
+    hot_questions = WholeNumber(minimum=0, default=10)
     home_heading = options.Type(str, default="您好，有什么可以帮您？")
     contact = options.SubConfig(ContactConfig)
     brand_color = options.Type(str, default=DEFAULT_BRAND)
@@ -67,8 +68,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))  # a project's overrides win
         config.extra_css[:0] = ["assets/faqkb/faqkb.css"] + ([PALETTE_CSS] if self.build.palette.css else [])
-        if self.build.staging:
-            config.site_dir = str(self.build.staging)
+        config.update(self.build.config_changes(config.docs_dir))  # the staging folder, the preview's docs_dir
         return config
 
     def _settings(self, config: MkDocsConfig) -> Settings:
@@ -91,12 +91,10 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         """Replaces the YAML sources with the generated pages and the plugin's assets."""
         if not self.build:
             return files
-        for file in list(files):
-            if file.src_uri.endswith((".yml", ".yaml")):
-                files.remove(file)
+        for file in [file for file in files if file.src_uri.endswith((".yml", ".yaml"))]:
+            files.remove(file)
         for page in self.build.generated_pages():
-            existing = files.get_file_from_path(page.uri)
-            if existing is not None:
+            if (existing := files.get_file_from_path(page.uri)) is not None:
                 files.remove(existing)
             files.append(File.generated(config, page.uri, content=page.markdown))
         for asset in sorted(ASSETS.iterdir()):
@@ -137,12 +135,14 @@ class FaqPlugin(BasePlugin[FaqConfig]):
                                       strict_failed=config.strict and strict_warning_count() > 0)
         except ContentError as error:
             raise PluginError(str(error)) from error
-        config.site_dir = str(final)
+        config.update(site_dir=str(final), **self.build.config_restored())
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        """The preview's watcher must not follow a symbolic link out of the content (engine.py)."""
+        return watch_without_following_links(server)
 
     def on_shutdown(self) -> None:
-        if self.build:
-            self.build.cancel_search()
-        self.session.preview.close()
+        self.session.close(self.build)
 
     def on_build_error(self, *, error: Exception) -> None:
         """A failed build removes its staging folder; the previous site stays untouched."""

@@ -20,7 +20,7 @@ import nh3
 from ..content.link import Links
 from ..content.model import QUESTION_DIR, Category, Content, Entry
 from ..content.order import by_frequency, sorted_categories
-from ..content.syntax import INLINE_LINK
+from ..content.syntax import FORBIDDEN_CHARACTER, INLINE_LINK
 
 EXCERPT_LENGTH = 60
 
@@ -135,13 +135,29 @@ def _separate_lists(text: str) -> str:
 
 def front_matter(title: str, description: str, kind: str) -> str:
     """A page's YAML front matter. Material prints page.meta.title and description without escaping
-    them, so they are escaped here; JSON strings are valid YAML scalars, so any text is safe."""
+    them, so they are escaped here; JSON strings are valid YAML scalars, so any text is safe once the
+    characters YAML refuses or reads as line breaks (DEL, C1, noncharacters) are escaped too."""
     return "---\n" + "\n".join([
-        f"title: {json.dumps(html.escape(title), ensure_ascii=False)}",
-        f"description: {json.dumps(html.escape(description), ensure_ascii=False)}",
+        f"title: {_yaml_string(html.escape(title))}",
+        f"description: {_yaml_string(html.escape(description))}",
         f"faqkb: {kind}",
         "hide: [toc]",  # headings are raw HTML, so the table of contents would stay empty
     ]) + "\n---"
+
+
+_NOT_IN_YAML_TEXT = re.compile(FORBIDDEN_CHARACTER.pattern[:-1] + "\u2028\u2029]")
+
+
+def _yaml_string(text: str) -> str:
+    """A double-quoted YAML scalar of `text` (validate refuses such characters; a page must still parse)."""
+    return _NOT_IN_YAML_TEXT.sub(_yaml_escape, json.dumps(text, ensure_ascii=False))
+
+
+def _yaml_escape(match: re.Match) -> str:
+    code = ord(match.group(0))
+    if 0xD800 <= code <= 0xDFFF:  # a lone surrogate cannot be written as UTF-8 at all
+        return "\\ufffd"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 class Renderer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+from ..search.query import QUERY_MAX_CHARS
 from ..search.version import ENGINE_SCRIPT, FORMAT_VERSION
 
 SEARCH_SCRIPT = "assets/faqkb/search.js"
@@ -18,6 +19,7 @@ def search_script() -> str:
         "/* faqkb search: search/engine.js and site/search-ui.js of the faqkb package. */",
         "(function () {",
         f"var FORMAT = {FORMAT_VERSION};  // the index format (search/version.py)",
+        f"var QUERY_MAX_CHARS = {QUERY_MAX_CHARS};  // what the search reads of a query (search/query.py)",
         ENGINE_SCRIPT.read_text(encoding="utf-8"),
         UI_SCRIPT.read_text(encoding="utf-8"),
         "})();",

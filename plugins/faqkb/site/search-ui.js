@@ -120,7 +120,8 @@
 
   function searchPageUrl(query) {
     var url = new URL("search/", rootUrl);
-    url.searchParams.set("q", query);
+    // Only what the search reads: servers answer a pasted page of text in the address with 414.
+    url.searchParams.set("q", Array.from(query).slice(0, QUERY_MAX_CHARS).join(""));
     return url.href;
   }
 

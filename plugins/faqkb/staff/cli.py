@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..content.check import check
 from ..content.dates import UnknownTimezone
-from ..content.problems import format_problems, summary
+from ..content.problems import echo, format_problems, summary
 from .project import check_project, project_max_depth, project_today, whole_number, day
 
 
@@ -56,7 +56,7 @@ def _search(args: argparse.Namespace) -> int:
                            "score": round(r.score, 4)} for r in results], ensure_ascii=False, indent=2))
         return 0
     if not results:
-        print(f"没有找到与“{args.query}”相关的问题。")
+        print(f"没有找到与“{echo(args.query)}”相关的问题。")
         return 0
     for rank, r in enumerate(results, 1):
         print(f"{rank:>2}. {r.question}  [{r.id}]\n    {' › '.join(r.breadcrumb)}  得分 {r.score:.1f}")

@@ -16,7 +16,8 @@ from ..content.problems import Problem, sort_problems
 
 # Problems that leave a file unreadable, or its entries impossible to order or to match up with
 # what ruamel reads: such files are not touched.
-_BLOCKING = frozenset({"FAQ001", "FAQ002", "FAQ004", "FAQ005", "FAQ006", "FAQ007", "FAQ107", "FAQ110"})
+_BLOCKING = frozenset({"FAQ001", "FAQ002", "FAQ004", "FAQ005", "FAQ006", "FAQ007", "FAQ008", "FAQ009", "FAQ107", "FAQ110",
+                       "FAQ111"})
 
 
 def register(subparsers) -> None:
@@ -83,7 +84,7 @@ def _run(args: argparse.Namespace) -> int:
     wanted = target.resolve()
     files = [file for category in content.walk_categories() for file in category.entry_files
              if Path(file).resolve() == wanted or wanted in Path(file).resolve().parents]
-    changed, failed = [], 0
+    changed, failed, pending = [], 0, []
     for file in files:
         if file in blocked:
             print(skipped(file, blocked[file]), file=sys.stderr)
@@ -99,11 +100,15 @@ def _run(args: argparse.Namespace) -> int:
         if text.encode("utf-8") == document.raw:
             continue
         changed.append(file)
-        if args.check:
-            print(f"需要整理：{file}")
-        else:
-            yamledit.write(document.path, text)
-            print(f"已整理：{file}")
+        pending.append((document.path, text))
+    try:
+        if not args.check:
+            yamledit.write_all(pending)  # every file, or none
+    except yamledit.Unwritable as error:
+        print(error, file=sys.stderr)
+        return 1
+    for file in changed:
+        print(f"需要整理：{file}" if args.check else f"已整理：{file}")
     if changed:
         print(f"{len(changed)} 个文件需要整理，请运行 make fmt" if args.check else f"{len(changed)} 个文件已整理")
     elif not failed:

@@ -17,13 +17,16 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from . import fmt, yamledit
 from .project import check_project
 from ..content.model import Content, Entry
+from ..content.problems import echo
 from ..search.text import normalize
 
+MAX_COUNT_DIGITS = 18  # a billion billion asks: anything longer is a column mix-up, not a count
 ID_COLUMNS = ("id",)
 QUESTION_COLUMNS = ("question", "问题")
 COUNT_COLUMNS = ("count", "次数", "frequency", "被问次数")
@@ -97,11 +100,12 @@ def read_counts(path: Path) -> tuple[list[Row], list[tuple[int, str]]]:
 
             if len(cells) > len(header):
                 raise CsvError(f"CSV 文件 {path} 第 {start} 行有 {len(cells)} 列，表头只有 {len(header)} 列："
-                               f"“{delimiter.join(cells)[:80]}”。多半是次数里有千位分隔符（例如 1,520），"
+                               f"“{echo(delimiter.join(cells))}”。多半是次数里有千位分隔符（例如 1,520），"
                                "请去掉逗号（写成 1520），或把这一格用英文引号括起来。没有导入任何次数。")
-            count = _count(cell(count_column))
-            if count is None:
-                notes.append((start, f"第 {start} 行：次数“{cell(count_column)}”不是大于等于 0 的整数，没有导入"))
+            try:
+                count = _count(cell(count_column))
+            except ValueError as why:
+                notes.append((start, f"第 {start} 行：次数“{echo(cell(count_column), 30)}”{why}，没有导入"))
                 continue
             rows.append(Row(start, cell(id_column), cell(question_column), count))
     except csv.Error as error:
@@ -126,13 +130,21 @@ def _column(names: list[str], choices: tuple[str, ...]) -> int | None:
     return next((index for index, name in enumerate(names) if name in choices), None)
 
 
-def _count(text: str) -> int | None:
+def _count(text: str) -> int:
+    """The whole number a count cell holds, exactly as written (a float would round counts above
+    2**53); ValueError saying why (Chinese) for anything else."""
     text = unicodedata.normalize("NFKC", text).replace(",", "").replace(" ", "")
     try:
-        value = float(text)
-    except ValueError:
-        return None
-    return int(value) if value >= 0 and value.is_integer() else None
+        value = Decimal(text) if len(text) <= 4 * MAX_COUNT_DIGITS else None
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite() or value < 0:
+        raise ValueError("不是大于等于 0 的整数")
+    if value.adjusted() >= MAX_COUNT_DIGITS:
+        raise ValueError(f"太大了（最多 {MAX_COUNT_DIGITS} 位数）")
+    if value != value.to_integral_value():
+        raise ValueError("不是大于等于 0 的整数")
+    return int(value)
 
 
 def repeated_rows(rows: list[Row]) -> list[list[Row]]:
@@ -171,12 +183,12 @@ def match_rows(content: Content, rows: list[Row]) -> tuple[list[Match], list[tup
     for row in rows:
         if row.id:
             found = by_id.get(row.id, [])
-            label = f"id“{row.id}”"
+            label = f"id“{echo(row.id, 40)}”"
         else:
             candidates = by_question.get(question_key(row.question), {}).values()
             rank = min((rank for rank, _ in candidates), default=None)
             found = [entry for each, entry in candidates if each == rank]
-            label = f"“{row.question}”"
+            label = f"“{echo(row.question, 40)}”"
         if not found:
             notes.append((row.line, f"第 {row.line} 行：{label}没有对应的问题"))
         elif len(found) > 1:
@@ -216,7 +228,7 @@ def _import(args: argparse.Namespace) -> int:
     for match in changes:
         by_file.setdefault(match.entry.file, []).append(match)
 
-    updated, written, failed = [], [], []
+    updated, written, failed, pending = [], [], [], []
     for file, file_changes in by_file.items():
         if file in blocked:
             failed.append(fmt.skipped(file, blocked[file], "更新"))
@@ -234,10 +246,15 @@ def _import(args: argparse.Namespace) -> int:
         except yamledit.Unsafe as error:
             failed.append(f"没有更新 {file}：{error}。文件没有改动。")
             continue
-        if not args.dry_run:
-            yamledit.write(document.path, text)
+        pending.append((document.path, text))
         updated += file_changes
         written.append(file)
+    try:
+        if not args.dry_run:
+            yamledit.write_all(pending)  # every file, or none
+    except yamledit.Unwritable as error:
+        print(error, file=sys.stderr)
+        return 1
 
     if args.dry_run:
         print("试运行（--dry-run）：下面是导入后会有的变化，没有修改任何文件。")

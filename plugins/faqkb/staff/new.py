@@ -26,9 +26,9 @@ from .project import check_project, day, project_today, whole_number
 from .duplicates import find_duplicates
 from .frequency import question_key
 from ..content.load import YAML_SUFFIXES
-from ..content.syntax import is_kebab
+from ..content.syntax import id_fault
 from ..content.model import Category, Content, Entry
-from ..content.problems import format_problems
+from ..content.problems import echo, format_problems
 from ..search.text import PARTICLES, STOP_SET, Segmenter, is_cjk, normalize, runs, split_stop_words
 
 # A proposed id reads like a short phrase: 退款多久能到账？ → tui-kuan-duo-jiu-dao-zhang. Whole
@@ -119,7 +119,10 @@ def _add(args: argparse.Namespace) -> int:
         text = yamledit.render(document, items, field_order=None)  # other entries stay exactly as written
     except yamledit.Unsafe as error:
         raise Stop(f"没有添加到 {file}：{error}。文件没有改动。") from error
-    yamledit.write(path, text)
+    try:
+        yamledit.write_all([(path, text)])
+    except yamledit.Unwritable as error:
+        raise Stop(f"没有添加问题。{error}") from None
 
     print(f"已添加问题“{question}”（id：{entry_id}）到 {file}，是其中第 {position + 1} 个。")
     _, problems = check_project(root, today)
@@ -278,8 +281,8 @@ def _entry_id(value: str | None, question: str, content: Content, interactive: b
     if value is None:
         value = (input(f"id（直接回车使用 {proposed}）：").strip() or proposed) if interactive else proposed
     while True:
-        if not is_kebab(value):
-            problem = f"id“{value}”格式不对：只能用小写英文字母、数字和单个连字符，例如 {proposed}。"
+        if fault := id_fault(value):
+            problem = f"id“{echo(value)}”格式不对：{fault}，例如 {proposed}。"
         elif value in taken:
             problem = f"id“{value}”已经被 {taken[value]} 里的问题用了，id 必须全站唯一。"
         else:

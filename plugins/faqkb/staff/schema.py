@@ -18,10 +18,14 @@ template for a new entry.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import sys
 from pathlib import Path
 
-from ..content.syntax import KEBAB
+from ..files import os_reason
+from ..content.syntax import KEBAB, MAX_ID_LENGTH, RESERVED_IDS
 from ..content.model import CATEGORY_FIELDS, ENTRY_FIELDS, LIST_FIELDS, REQUIRED_ENTRY_FIELDS
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -30,14 +34,16 @@ CATEGORY_SCHEMA_FILE = "faq-category.schema.json"
 SYNONYMS_SCHEMA_FILE = "faq-synonyms.schema.json"
 DEFAULT_OUT = "schemas"
 
-# The validator's id rule, as JSON Schema needs it: a pattern string (this one is also valid ECMAScript).
-ID_PATTERN = KEBAB.pattern
+# The validator's id rule, as JSON Schema needs it: a pattern string, valid ECMAScript, that ends where
+# the text ends in every engine (Python's "$", which jsonschema uses, also matches before a final "\n").
+ID_PATTERN = KEBAB.pattern.removesuffix("$") + r"(?![\s\S])"
 # Editors read YAML 1.2, where 2026-11-01 is text, and faqkb reads it as a date: both match this.
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # "Some visible character": the validator rejects text that is empty or only spaces (FAQ104).
 NOT_BLANK = r"\S"
 
-_ID_HELP = "小写英文字母和数字，单词之间用一个连字符“-”隔开，例如 refund-time、invoice-title。"
+_ID_HELP = (f"小写英文字母和数字，单词之间用一个连字符“-”隔开，最多 {MAX_ID_LENGTH} 个字符，"
+            "例如 refund-time、invoice-title。")
 
 
 def _text(description: str, field: str) -> dict:
@@ -73,6 +79,8 @@ _ENTRY_PROPERTIES: dict[str, dict] = {
     "id": {
         "type": "string",
         "pattern": ID_PATTERN,
+        "maxLength": MAX_ID_LENGTH,
+        "not": {"enum": sorted(RESERVED_IDS)},
         "description": "问题的唯一标识（必填），全站不能重复，也会成为网址：/q/<id>/。" + _ID_HELP
                        + "发布后尽量不要再改，否则别人收藏的链接会失效。",
         "errorMessage": "id 必须是文字（像 2024 这样的纯数字会被读成数字），例如 refund-time、q-2024。",
@@ -129,6 +137,7 @@ _LIST_ITEMS: dict[str, dict] = {
     "related": {
         "type": "string",
         "pattern": ID_PATTERN,
+        "maxLength": MAX_ID_LENGTH,
         "errorMessage": "related 的每一项都必须是另一个问题的 id（文字）。",
         "patternErrorMessage": "这不是一个有效的 id：" + _ID_HELP,
     },
@@ -263,7 +272,17 @@ def write_schemas(out: Path | str = DEFAULT_OUT) -> list[Path]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    for path in write_schemas(args.out):
+    out = Path(args.out)
+    try:
+        if out.is_dir() and not os.access(out, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "Permission denied", str(out))
+        written = write_schemas(out)
+    except OSError as error:
+        where = Path(error.filename).as_posix() if error.filename else out.as_posix()
+        print(f"无法写入 {where}：{os_reason(error)}。请用 --out 给出一个可以写入的目录，例如 --out schemas。",
+              file=sys.stderr)
+        return 1
+    for path in written:
         print(f"已写入 {path.as_posix()}")
     return 0
 

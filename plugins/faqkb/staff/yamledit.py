@@ -35,6 +35,7 @@ from ruamel.yaml.scalarstring import FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
 from ..content.model import ENTRY_FIELDS
+from ..files import os_reason
 
 BOM = "\ufeff"
 # ruamel drops a leading `---` line and any comments above it, so those lines are kept aside verbatim.
@@ -111,14 +112,64 @@ def render(document: EntryFile, entries: list, field_order: Sequence[str] | None
     return text
 
 
+class Unwritable(Exception):
+    """Files a command meant to change cannot be written; the message (Chinese, for staff) names them."""
+
+
+def cannot_write(path: Path) -> str | None:
+    """Why `path` cannot be replaced through a temporary file beside it (Chinese), or None.
+
+    os.access answers for this process as the system enforces it (root included: a read-only file
+    system or an immutable file says no to root too)."""
+    folder = path.parent
+    if path.exists() or path.is_symlink():
+        if not path.is_file():
+            return "它不是一个普通文件"
+        if not os.access(path, os.W_OK):
+            return "文件是只读的，没有写权限"
+    if not folder.is_dir():
+        return f"目录 {folder.as_posix()} 不存在"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"所在的目录 {folder.as_posix()} 不能写入（改文件要先在这个目录里写一个临时文件）"
+    return None
+
+
+def write_all(changes: Sequence[tuple[Path, str]]) -> None:
+    """Writes every file, or none: raises Unwritable naming each file that cannot be written
+    before any file is changed. (A failure while writing, such as a full disk, says which files
+    were already written.)"""
+    blocked = [(path, why) for path, _ in changes if (why := cannot_write(path))]
+    if blocked:
+        raise Unwritable("\n".join(f"无法写入 {path.as_posix()}：{why}。" for path, why in blocked)
+                         + "\n所有文件都没有改动。请检查文件和目录的权限（例如 chmod u+w 文件名），或换一个有写权限的用户运行。")
+    done: list[Path] = []
+    for path, text in changes:
+        try:
+            write(path, text)
+        except OSError as error:
+            written = f"已经写入的文件：{'、'.join(p.as_posix() for p in done)}；" if done else ""
+            raise Unwritable(f"无法写入 {path.as_posix()}：{os_reason(error)}。{written}"
+                             "这个文件和后面的文件都没有改动。") from error
+        done.append(path)
+
+
 def write(path: Path, text: str) -> None:
-    """Replace the file in one step (temporary file + rename): an interruption never leaves half a file."""
+    """Replace the file in one step (temporary file + rename): an interruption never leaves half a
+    file. The new file keeps the old one's mode, and its owner and group where this process may
+    give them (root may; anyone else keeps the group when they belong to it)."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
+            old = path.stat()
+            for owner in ((old.st_uid, old.st_gid), (-1, old.st_gid)):
+                try:
+                    os.chown(temporary, *owner)
+                    break
+                except OSError:
+                    continue
+            os.chmod(temporary, old.st_mode & 0o7777)
         else:  # mkstemp makes the file private; a new content file should be like any other
             umask = os.umask(0)
             os.umask(umask)
