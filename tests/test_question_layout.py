@@ -15,11 +15,12 @@ import pytest
 from harness.site import build_site, check_content, project_config, write_config
 
 from faqkb.content.check import check
-from faqkb.site.build import render_site
+from faqkb.site.build import PALETTE_CSS, render_site
 from faqkb.site.engine import material_icon_svg
 from faqkb.site.plugin import ASSETS, TEMPLATES
 from faqkb.site.layout import SLOT_CONTENT, QuestionLayout, slot_page
 from faqkb.site.render import Contact, RenderOptions
+from faqkb.site.palette import palette
 from faqkb.site.scripts import SEARCH_SCRIPT, search_script
 
 pytestmark = pytest.mark.slow  # two real mkdocs builds
@@ -45,9 +46,10 @@ def both_sites(tmp_path_factory):
         (docs / page.uri).write_text(page.markdown, encoding="utf-8")
     shutil.copytree(ASSETS, docs / "assets" / "faqkb")
     (docs / SEARCH_SCRIPT).write_text(search_script(), encoding="utf-8")
+    (docs / PALETTE_CSS).write_text(palette(settings["brand_color"]).css, encoding="utf-8")
     search_folder = next(p for p in (with_plugin / "search").iterdir() if p.is_dir())
     plain = write_config(work / "plain.yml", docs_dir=str(docs), plugins=[], nav=built.navigation,
-                         extra_css=["assets/faqkb/faqkb.css"],
+                         extra_css=["assets/faqkb/faqkb.css", PALETTE_CSS],
                          extra=dict(project["extra"], faqkb_search=f"search/{search_folder.name}/"),
                          theme=dict(project["theme"], custom_dir=str(TEMPLATES)))
     return with_plugin, build_site(work / "plain-site", plain), [e.id for e in built.content.entries]
