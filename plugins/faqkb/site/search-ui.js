@@ -1,0 +1,275 @@
+/* faqkb search box and results page: the shopper's side of the search, over search/engine.js.
+ * The build concatenates the two into assets/faqkb/search.js, with FORMAT (the index format,
+ * search/version.py) set before them (site/scripts.py).
+ * Everything shown to the shopper is built with textContent: no query or answer text is ever
+ * parsed as HTML. */
+(function () {
+  "use strict";
+
+  var config = document.querySelector('meta[name="faqkb-search"]');
+  if (!config) return;
+  var indexUrl = new URL(config.content, location.href);
+  var rootUrl = new URL(config.getAttribute("data-root"), location.href);
+  var engine = faqkbEngine.createEngine({
+    format: FORMAT,
+    load: function (path) {
+      return fetch(new URL(path, indexUrl).href).then(function (response) {
+        if (!response.ok) throw new Error("faqkb: " + path + " " + response.status);
+        return response.json();
+      });
+    },
+  });
+
+  function withUrl(result) {
+    return {
+      id: result.id,
+      url: new URL("q/" + encodeURIComponent(result.id) + "/", rootUrl).href,
+      question: result.question,
+      breadcrumb: result.breadcrumb,
+      score: result.score,
+      matched: result.matched,
+    };
+  }
+
+  /** Public API: window.faqkb.search(query, {limit}) → Promise of [{id, url, question, breadcrumb, score}]. */
+  function search(query, options) {
+    return engine.search(query, options).then(function (results) { return results.map(withUrl); });
+  }
+
+  /** Search, and make sure what highlighting needs is loaded (pinyin matches need the readings). */
+  function searchForDisplay(query, limit, prefix) {
+    return search(query, { limit: limit, prefix: prefix }).then(function (results) {
+      var spelled = results.some(function (r) { return r.matched.some(function (t) { return !faqkbEngine.isCjk(t); }); });
+      return spelled && !engine.hasAllReadings() ? engine.loadAllReadings().then(function () { return results; }) : results;
+    });
+  }
+
+  // ---- highlighting --------------------------------------------------------------------------
+  function highlighted(text, matched) {
+    var chars = Array.from(text), normalized = "", owner = [];
+    chars.forEach(function (ch, index) {
+      var n = ch.normalize("NFKC").toLowerCase();
+      n = Array.from(n).map(engine.simplified).join("");
+      for (var k = 0; k < n.length; k++) owner.push(index);
+      normalized += n;
+    });
+    var marked = new Array(chars.length).fill(false);
+    function mark(from, to) { for (var i = from; i < to; i++) marked[owner[i]] = true; }
+    matched.forEach(function (term) {
+      if (term.length === 0) return;
+      var at = normalized.indexOf(term);
+      while (at >= 0) { mark(at, at + term.length); at = normalized.indexOf(term, at + term.length); }
+    });
+    if (engine.hasAllReadings()) markPinyin(chars, marked, matched);
+    var fragment = document.createDocumentFragment(), i = 0;
+    while (i < chars.length) {
+      var j = i;
+      while (j < chars.length && marked[j] === marked[i]) j++;
+      var part = chars.slice(i, j).join("");
+      if (marked[i]) {
+        var m = document.createElement("mark");
+        m.textContent = part;
+        fragment.appendChild(m);
+      } else {
+        fragment.appendChild(document.createTextNode(part));
+      }
+      i = j;
+    }
+    return fragment;
+  }
+
+  function markPinyin(chars, marked, matched) {
+    var spelled = matched.filter(function (t) { return !faqkbEngine.isCjk(t); });
+    if (!spelled.length) return;
+    for (var i = 0; i < chars.length; i++) {
+      for (var length = 2; length <= 4 && i + length <= chars.length; length++) {
+        var options = chars.slice(i, i + length).map(function (ch) { return (engine.readingsOf(ch) || []).slice(0, 1); });
+        if (options.some(function (o) { return !o.length; })) break;
+        var full = options.map(function (o) { return o[0]; }).join("");
+        var initials = options.map(function (o) { return o[0][0]; }).join("");
+        if (spelled.indexOf(full) >= 0 || spelled.indexOf(initials) >= 0) {
+          for (var k = i; k < i + length; k++) marked[k] = true;
+        }
+      }
+    }
+  }
+
+  // ---- user interface ------------------------------------------------------------------------
+  var uid = 0;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+
+  function resultItem(result, id) {
+    var link = element("a", "faqkb-result");
+    link.href = result.url;
+    link.id = id;
+    link.setAttribute("role", "option");
+    var title = element("span", "faqkb-result-question");
+    title.appendChild(highlighted(result.question, result.matched));
+    link.appendChild(title);
+    link.appendChild(element("span", "faqkb-result-breadcrumb", result.breadcrumb.join(" › ")));
+    return link;
+  }
+
+  function searchPageUrl(query) {
+    var url = new URL("search/", rootUrl);
+    url.searchParams.set("q", query);
+    return url.href;
+  }
+
+  function attachBox(form, input, options) {
+    var list = element("div", "faqkb-results");
+    list.id = "faqkb-results-" + (++uid);
+    list.setAttribute("role", "listbox");
+    list.setAttribute("aria-label", "搜索结果");
+    list.hidden = true;
+    form.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    var active = -1, generation = 0, timer = null;
+
+    function items() { return Array.prototype.slice.call(list.querySelectorAll(".faqkb-result")); }
+    function setActive(index) {
+      var all = items();
+      active = all.length ? (index + all.length) % all.length : -1;
+      all.forEach(function (node, i) { node.setAttribute("aria-selected", String(i === active)); });
+      if (active >= 0) {
+        input.setAttribute("aria-activedescendant", all[active].id);
+        all[active].scrollIntoView({ block: "nearest" });
+      } else {
+        input.removeAttribute("aria-activedescendant");
+      }
+    }
+    function close() {
+      list.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      setActive(-1);
+    }
+    function open() {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    function update() {
+      var query = input.value, mine = ++generation;
+      if (!query.trim()) { list.textContent = ""; close(); return; }
+      searchForDisplay(query, options.limit, true).then(function (results) {
+        if (mine !== generation) return;
+        list.textContent = "";
+        active = -1;
+        if (!results.length) {
+          list.appendChild(element("div", "faqkb-results-empty", "没有找到相关问题。按回车查看热门问题和客服联系方式。"));
+        }
+        results.forEach(function (result, i) { list.appendChild(resultItem(result, list.id + "-" + i)); });
+        if (results.length) {
+          var more = element("a", "faqkb-results-more", "查看全部结果");
+          more.href = searchPageUrl(query);
+          list.appendChild(more);
+        }
+        list.setAttribute("data-query", query);  // which query the list shows (results arrive per keystroke)
+        open();
+      }).catch(function (error) {
+        if (mine !== generation) return;
+        list.textContent = "";
+        list.appendChild(element("div", "faqkb-results-empty", "搜索暂时不可用，请稍后再试。"));
+        open();
+        if (window.console) console.error(error);
+      });
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 40);
+    });
+    input.addEventListener("focus", function () { if (input.value.trim() && list.childNodes.length) open(); });
+    input.addEventListener("keydown", function (event) {
+      if (event.key === "ArrowDown") { event.preventDefault(); if (list.hidden) update(); else setActive(active + 1); }
+      else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
+      else if (event.key === "Escape") { close(); }
+      else if (event.key === "Enter" && !event.isComposing) {
+        event.preventDefault();
+        var all = items();
+        if (active >= 0 && all[active]) location.href = all[active].href;
+        else if (input.value.trim()) location.href = searchPageUrl(input.value);
+      }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (input.value.trim()) location.href = searchPageUrl(input.value);
+    });
+    document.addEventListener("click", function (event) { if (!form.contains(event.target)) close(); });
+    return { update: update };
+  }
+
+  function headerBox() {
+    var inner = document.querySelector(".md-header__inner");
+    if (!inner) return null;
+    var form = element("form", "faqkb-search");
+    form.setAttribute("role", "search");
+    form.action = new URL("search/", rootUrl).href;
+    var input = element("input", "faqkb-search-input");
+    input.type = "search";
+    input.name = "q";
+    input.placeholder = "搜索问题";
+    input.setAttribute("aria-label", "搜索问题");
+    input.autocomplete = "off";
+    input.setAttribute("enterkeyhint", "search");
+    form.appendChild(input);
+    var title = inner.querySelector(".md-header__title");
+    inner.insertBefore(form, title ? title.nextSibling : null);
+    return { form: form, input: input, box: attachBox(form, input, { limit: 8 }) };
+  }
+
+  function resultsPage(container, query) {
+    var heading = container.querySelector(".faqkb-search-status");
+    var list = container.querySelector(".faqkb-search-list");
+    var empty = container.querySelector(".faqkb-search-empty");
+    var input = container.querySelector("input[name=q]");
+    if (input) input.value = query;
+    if (!query.trim()) { heading.textContent = "请输入问题或关键词。"; return; }
+    heading.textContent = "正在搜索……";
+    searchForDisplay(query, 50, false).then(function (results) {
+      list.textContent = "";
+      if (!results.length) {
+        heading.textContent = "没有找到与“" + query + "”相关的问题。";
+        empty.hidden = false;
+        return;
+      }
+      empty.hidden = true;
+      heading.textContent = "找到 " + results.length + " 个与“" + query + "”相关的问题：";
+      results.forEach(function (result, i) {
+        var item = element("li");
+        item.appendChild(resultItem(result, "faqkb-page-result-" + i));
+        list.appendChild(item);
+      });
+    }).catch(function (error) {
+      heading.textContent = "搜索暂时不可用，请稍后再试。";
+      if (window.console) console.error(error);
+    });
+  }
+
+  function start() {
+    var query = new URLSearchParams(location.search).get("q") || "";
+    var header = headerBox();
+    document.querySelectorAll(".faqkb-hero-search").forEach(function (form) {
+      var input = form.querySelector("input[name=q]");
+      if (input) attachBox(form, input, { limit: 8 });
+    });
+    var page = document.getElementById("faqkb-search-page");
+    if (page) {
+      resultsPage(page, query);
+    } else if (query && header) {
+      header.input.value = query;
+      header.box.update();
+    }
+  }
+
+  window.faqkb = { search: search, version: FORMAT };
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
