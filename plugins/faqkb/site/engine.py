@@ -15,13 +15,14 @@ from pathlib import Path
 import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as options
+from mkdocs.config.base import ValidationError
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-__all__ = ["BasePlugin", "File", "Files", "MkDocsConfig", "PluginError", "base", "get_plugin_logger", "options",
-           "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count"]
+__all__ = ["BasePlugin", "File", "Files", "MkDocsConfig", "PluginError", "ValidationError", "base", "get_plugin_logger",
+           "options", "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count"]
 
 
 @functools.lru_cache(maxsize=None)

@@ -9,19 +9,13 @@ from ..content.dates import DEFAULT_TIMEZONE, UnknownTimezone, shop_today
 from .build import ContentError, Session, Settings, SiteBuild
 from .engine import (BasePlugin, File, Files, MemoryBytecodeCache, MkDocsConfig, PluginError, base,
                      get_plugin_logger, material_icon_svg, options, strict_warning_count)
+from .options import AnalyticsConfig, ContactConfig
 from .render import Contact, RenderOptions
-from .scripts import SEARCH_SCRIPT, search_script
+from .scripts import site_scripts
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-class ContactConfig(base.Config):
-    chat_url = options.Type(str, default="")
-    phone = options.Type(str, default="")
-    email = options.Type(str, default="")
-    hours = options.Type(str, default="")
 
 
 class FaqConfig(base.Config):
@@ -34,6 +28,8 @@ class FaqConfig(base.Config):
     contact = options.SubConfig(ContactConfig)
     timezone = options.Type(str, default=DEFAULT_TIMEZONE)
     """The shop's IANA time zone: "today" for checking `updated` dates (CI runners keep UTC)."""
+    analytics = options.SubConfig(AnalyticsConfig)
+    """Helpful votes and search events sent to `analytics.endpoint` (site/analytics.py); off when unset."""
 
 
 class FaqPlugin(BasePlugin[FaqConfig]):
@@ -64,6 +60,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         config.nav = self.build.site.navigation
         config.extra["faqkb_search"] = self.build.search_url
         config.extra["faqkb_problems"] = self.build.notice
+        # Staff browsing the live preview are not shoppers: it sends no events.
+        config.extra["faqkb_analytics"] = "" if self.command == "serve" else self.config.analytics.endpoint
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))  # a project's overrides win
         config.extra_css.insert(0, "assets/faqkb/faqkb.css")
@@ -100,7 +98,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             files.append(File.generated(config, page.uri, content=page.markdown))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
-        files.append(File.generated(config, SEARCH_SCRIPT, content=search_script()))
+        for uri, script in site_scripts(analytics=bool(config.extra["faqkb_analytics"])).items():
+            files.append(File.generated(config, uri, content=script))
         # The layout page first: the question pages are written while MkDocs renders the others.
         self.slot_file = files.get_file_from_path(self.build.generated_pages()[0].uri)
         return Files([self.slot_file] + [file for file in files if file is not self.slot_file])

@@ -94,6 +94,27 @@
     }
   }
 
+  // ---- what the shopper does, for other scripts ------------------------------------------------
+  // site/analytics.js (loaded only when analytics are configured) listens on document to
+  //   faqkb:results {query, count, source: "box" | "page"}: the results a query showed;
+  //   faqkb:open {query, id, rank, count}: a result opened (rank from 1) by click or Enter.
+  // Nothing is sent from here.
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent("faqkb:" + name, { detail: detail }));
+  }
+
+  function announceOpen(container, link, query) {
+    var all = Array.prototype.slice.call(container.querySelectorAll(".faqkb-result"));
+    announce("open", { query: query, id: link.getAttribute("data-id"), rank: all.indexOf(link) + 1, count: all.length });
+  }
+
+  function announceClicks(container, query) {
+    container.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest(".faqkb-result");
+      if (link && container.contains(link)) announceOpen(container, link, query());
+    });
+  }
+
   // ---- user interface ------------------------------------------------------------------------
   var uid = 0;
 
@@ -108,6 +129,7 @@
     var link = element("a", "faqkb-result");
     link.href = result.url;
     link.id = id;
+    link.setAttribute("data-id", result.id);
     link.setAttribute("role", "option");
     var title = element("span", "faqkb-result-question");
     title.appendChild(highlighted(result.question, result.matched));
@@ -174,6 +196,7 @@
         }
         list.setAttribute("data-query", query);  // which query the list shows (results arrive per keystroke)
         open();
+        announce("results", { query: query, count: results.length, source: "box" });
       }).catch(function (error) {
         if (mine !== generation) return;
         list.textContent = "";
@@ -194,7 +217,10 @@
       else if (event.key === "Enter" && !event.isComposing) {
         event.preventDefault();
         var all = items();
-        if (active >= 0 && all[active]) location.href = all[active].href;
+        if (active >= 0 && all[active]) {
+          announceOpen(list, all[active], list.getAttribute("data-query"));
+          location.href = all[active].href;
+        }
         else if (input.value.trim()) location.href = searchPageUrl(input.value);
       }
     });
@@ -203,6 +229,7 @@
       if (input.value.trim()) location.href = searchPageUrl(input.value);
     });
     document.addEventListener("click", function (event) { if (!form.contains(event.target)) close(); });
+    announceClicks(list, function () { return list.getAttribute("data-query"); });
     return { update: update };
   }
 
@@ -233,8 +260,10 @@
     if (input) input.value = query;
     if (!query.trim()) { heading.textContent = "请输入问题或关键词。"; return; }
     heading.textContent = "正在搜索……";
+    announceClicks(list, function () { return query; });
     searchForDisplay(query, 50, false).then(function (results) {
       list.textContent = "";
+      announce("results", { query: query, count: results.length, source: "page" });
       if (!results.length) {
         heading.textContent = "没有找到与“" + query + "”相关的问题。";
         empty.hidden = false;
