@@ -142,6 +142,7 @@
     PROTOCOL.reasons.forEach(function (reason) { reasons.appendChild(choice(reason[1], reason[0])); });
     var status = element("p", "faqkb-vote-status");
     status.setAttribute("role", "status");  // a polite live region: screen readers announce its changes
+    status.setAttribute("aria-live", "polite");
     box.appendChild(title);
     box.appendChild(votes);
     box.appendChild(reasons);
