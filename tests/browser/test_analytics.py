@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
@@ -52,23 +53,24 @@ class Received:
 
     def __init__(self):
         self.events: list[dict] = []
-        self.changed = threading.Condition()
+        self.lock = threading.Lock()
 
     def add(self, path: str) -> None:
-        with self.changed:
+        with self.lock:
             self.events.append(dict(parse_qsl(urlsplit(path).query)))
-            self.changed.notify_all()
 
-    def wait_for(self, timeout: float = 15, **fields) -> dict:
+    def wait_for(self, page, timeout: float = 15, **fields) -> dict:
+        """Waits for an event with these fields. Polls through the page: the browser's requests wait
+        on Playwright's routing (conftest.py), which runs only while the test talks to Playwright."""
         wanted = {key: str(value) for key, value in fields.items()}
-
-        def found():
-            return next((e for e in self.events if all(e.get(k) == v for k, v in wanted.items())), None)
-
-        with self.changed:
-            if not self.changed.wait_for(found, timeout=timeout):
-                pytest.fail(f"the server received no event {wanted}: {self.events}")
-            return found()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                found = next((e for e in self.events if all(e.get(k) == v for k, v in wanted.items())), None)
+            if found:
+                return found
+            page.wait_for_timeout(50)
+        pytest.fail(f"the server received no event {wanted}: {self.events}")
 
 
 @contextlib.contextmanager
@@ -258,8 +260,8 @@ def test_an_unhelpful_vote_without_a_reason_is_sent_when_the_shopper_leaves(shop
         related = page.locator(".faqkb-related a").first.get_attribute("href").strip("./").split("/")[-1]
         page.locator(".faqkb-related a").first.click()
         page.wait_for_url(f"**/q/{related}/")
-        received.wait_for(e="view", id=related)
-        assert received.wait_for(e="vote") == {"v": "1", "e": "vote", "id": "refund-method", "vote": "down"}
+        received.wait_for(page, e="view", id=related)
+        assert received.wait_for(page, e="vote") == {"v": "1", "e": "vote", "id": "refund-method", "vote": "down"}
         assert len([e for e in received.events if e["e"] == "vote"]) == 1
 
 
