@@ -51,10 +51,9 @@ DEFAULT_ENDPOINT = "/e.gif"
 ALIAS_RANK = 3  # a result opened at this rank or lower: the query did not find it well enough
 TABLE_LIMIT = 200_000  # keys per table: memory stays bounded on any log
 MALFORMED_SHOWN = 5
+_VERSION = str(EVENT_VERSION)
 FREQUENCY_FORMULA = "每周浏览次数 = 这段时间的浏览次数 × 7 ÷ 天数，四舍五入"
 
-# `[time] "request"`: both nginx formats faqkb knows (faqkb_events and combined), and Apache's.
-_LINE = re.compile(r'\[([^\]]*)\] "((?:[^"\\]|\\.)*)"')
 _ESCAPED = re.compile(r"\\x([0-9A-Fa-f]{2})")
 _MONTHS = {name: number for number, name in enumerate(
     "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
@@ -163,11 +162,23 @@ def _unescape(text: str) -> str:
 
 
 def _query_fields(query: str) -> dict[str, str]:
+    """The query string's fields, still percent-encoded (q is decoded by _query_text, once per wording)."""
     fields = {}
     for pair in query.split("&"):
         name, _, value = pair.partition("=")
-        fields[name] = unquote_plus(value) if ("%" in value or "+" in value) else value
+        fields[name] = value
     return fields
+
+
+def _plain(value: str) -> str:
+    return unquote_plus(value) if ("%" in value or "+" in value) else value
+
+
+@functools.lru_cache(maxsize=1 << 16)  # shoppers repeat the same queries: decode and mask each once
+def _query_text(encoded: str) -> str:
+    """q as it goes into the report: decoded, and masked again (a page of an older faqkb, or a
+    hand-made request, may not have masked it)."""
+    return mask_query(unquote_plus(encoded))
 
 
 @functools.lru_cache(maxsize=8192)
@@ -216,12 +227,13 @@ def read_logs(paths: Iterable[Path], reading: Reading) -> Tallies:
     for path in paths:
         for number, line in enumerate(log_lines(path), 1):
             tallies.lines += 1
-            match = _LINE.search(line)
-            if match is None:
+            parts = _split_line(line)
+            if parts is None:
                 if line.strip():
                     _malformed(tallies, path, number, "不是访问日志的一行", line)
                 continue
-            method, _, rest = match.group(2).partition(" ")
+            time, request = parts
+            method, _, rest = request.partition(" ")
             target = rest.split(" ", 1)[0]
             base, _, query = target.partition("?")
             if base.startswith(("http://", "https://")):  # a proxy's absolute-form request
@@ -230,10 +242,26 @@ def read_logs(paths: Iterable[Path], reading: Reading) -> Tallies:
                 tallies.other += 1
                 continue
             try:
-                _count(tallies, query, match.group(1), reading)
+                _count(tallies, query, time, reading)
             except _Bad as error:
                 _malformed(tallies, path, number, str(error), line)
     return tallies
+
+
+def _split_line(line: str) -> tuple[str, str] | None:
+    """(time, request) of `[time] "request"`, the part every format faqkb reads shares: nginx's
+    faqkb_events and combined, Apache's combined, nginx-like CDN logs. (str.find, not a regular
+    expression: this runs for every line of the log.)"""
+    start = line.find("[")
+    close = line.find('] "', start)
+    if start < 0 or close < 0:
+        return None
+    end = line.find('"', close + 3)
+    while end > 0 and line[end - 1] == "\\":  # Apache writes a quote inside the request as \"
+        end = line.find('"', end + 1)
+    if end < 0:
+        return None
+    return line[start + 1:close], line[close + 3:end]
 
 
 def _malformed(tallies: Tallies, path: Path, number: int, why: str, line: str) -> None:
@@ -247,20 +275,20 @@ def _count(tallies: Tallies, query: str, time: str, reading: Reading) -> None:
     if "\\x" in query:
         query = _unescape(query)
     fields = _query_fields(query)
-    if fields.get("v") != str(EVENT_VERSION):
-        raise _Bad(f"不认识的事件版本 v={fields.get('v', '')}（这个版本的 faqkb 读 v={EVENT_VERSION}）")
+    if fields.get("v") != _VERSION:
+        raise _Bad(f"不认识的事件版本 v={_plain(fields.get('v', ''))}（这个版本的 faqkb 读 v={EVENT_VERSION}）")
     kind = fields.get("e", "")
     if kind not in EVENTS:
-        raise _Bad(f"不认识的事件 e={kind}")
+        raise _Bad(f"不认识的事件 e={_plain(kind)}")
     try:
         day = _day(_minute(time), reading.timezone)
     except ValueError:
         raise _Bad(f"时间“{time}”看不懂") from None
     entry_id = fields.get("id", "")
     if kind != "search" and not is_kebab(entry_id):
-        raise _Bad(f"{kind} 事件的 id“{entry_id}”不对")
+        raise _Bad(f"{kind} 事件的 id“{_plain(entry_id)}”不对")
     if kind in ("search", "click"):
-        q = _masked(fields.get("q", ""))  # again: a page of an older faqkb may not have masked it
+        q = _query_text(fields.get("q", ""))
         if not q:
             raise _Bad(f"{kind} 事件缺少 q")
     if kind == "search":
@@ -270,9 +298,9 @@ def _count(tallies: Tallies, query: str, time: str, reading: Reading) -> None:
     elif kind == "vote":
         vote, reason = fields.get("vote", ""), fields.get("reason", "")
         if vote not in VOTES:
-            raise _Bad(f"vote 事件的 vote“{vote}”不对")
+            raise _Bad(f"vote 事件的 vote“{_plain(vote)}”不对")
         if reason and (vote != "down" or reason not in REASONS):
-            raise _Bad(f"vote 事件的 reason“{reason}”不对")
+            raise _Bad(f"vote 事件的 reason“{_plain(reason)}”不对")
     if (reading.since and day < reading.since) or (reading.until and day > reading.until):
         tallies.outside += 1
         return
@@ -296,13 +324,10 @@ def _count(tallies: Tallies, query: str, time: str, reading: Reading) -> None:
             tallies.reasons.add((entry_id, reason))
 
 
-_masked = functools.lru_cache(maxsize=1 << 16)(mask_query)  # shoppers repeat the same queries
-
-
 def _number(fields: dict[str, str], name: str, minimum: int) -> int:
     text = fields.get(name, "")
-    if not text.isdigit() or int(text) < minimum:
-        raise _Bad(f"{fields.get('e')} 事件的 {name}“{text}”不是大于等于 {minimum} 的整数")
+    if not (text.isascii() and text.isdigit()) or int(text) < minimum:
+        raise _Bad(f"{fields.get('e')} 事件的 {name}“{_plain(text)}”不是大于等于 {minimum} 的整数")
     return int(text)
 
 
