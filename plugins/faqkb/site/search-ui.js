@@ -220,8 +220,9 @@
         if (active >= 0 && all[active]) {
           announceOpen(list, all[active], list.getAttribute("data-query"));
           location.href = all[active].href;
+        } else if (input.value.trim()) {
+          location.href = searchPageUrl(input.value);
         }
-        else if (input.value.trim()) location.href = searchPageUrl(input.value);
       }
     });
     form.addEventListener("submit", function (event) {
