@@ -15,7 +15,7 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site serve test test-fast install install-test validate fmt new stats duplicates frequency search diff \
+.PHONY: site serve test test-fast install install-test validate fmt new stats duplicates frequency search diff insights \
 	lint-workflows lint-schemas lock system-packages bench clean
 
 $(BIN)/python:
@@ -88,6 +88,11 @@ search: $(INSTALLED)
 frequency: $(INSTALLED)
 	@test -n "$(CSV)" || { echo "请写出 CSV 文件的位置，例如：make frequency CSV=data/frequency.csv" >&2; exit 2; }
 	@$(FAQKB) frequency import "$(CSV)" $(CONTENT) $(ARGS)
+
+# LOG may name several files or a pattern: make insights LOG="/var/log/nginx/faqkb-events.log*"
+insights: $(INSTALLED)
+	@test -n "$(LOG)" || { echo "请写出网站日志的位置，例如：make insights LOG=/var/log/nginx/faqkb-events.log" >&2; exit 2; }
+	@$(FAQKB) insights $(LOG) --content $(CONTENT) $(ARGS)
 
 # -- maintenance --------------------------------------------------------------------------------
 ## The GitHub workflows and dependabot.yml, checked offline: actionlint and SchemaStore's schemas.

@@ -403,3 +403,19 @@ def test_after_the_content_is_fixed_the_build_replaces_the_site(project):
     # Replaced, not merged: the search folder is named after the content, and the old one is gone.
     assert set(after.files) - search_files(after) == set(before.files) - search_files(before)
     assert search_files(after) and not search_files(after) & search_files(before)
+
+
+@pytest.mark.parametrize("endpoint", ["javascript:alert(1)", '/e.gif"><script>alert(1)</script>', "e.gif"])
+def test_an_analytics_endpoint_that_cannot_be_used_stops_the_build_and_keeps_the_site(project, endpoint):
+    before = snapshot(project)
+    config = project / "mkdocs.yml"
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    data["plugins"][0]["faqkb"]["analytics"] = {"endpoint": endpoint}
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    result = mkdocs_build(project)
+
+    assert result.returncode != 0 and "Traceback" not in output(result)
+    assert f"analytics.endpoint “{endpoint}”不是可以用的地址" in result.stderr
+    assert "请写以 / 开头的本站路径（例如 /e.gif），或以 https:// 开头的完整网址" in result.stderr
+    assert_site_kept(project, before)

@@ -202,7 +202,7 @@ def test_only_the_deploy_job_can_publish_and_only_after_a_successful_build():
     assert build["steps"][-1]["with"] == {"path": "site"}
 
 
-# -- weekly frequency import ----------------------------------------------------------------------
+# -- weekly frequency and alias update ------------------------------------------------------------
 
 
 def test_frequency_import_runs_weekly_and_opens_a_pull_request():
@@ -217,6 +217,23 @@ def test_frequency_import_runs_weekly_and_opens_a_pull_request():
         < step_index(workflow, "peter-evans/create-pull-request")
     assert workflow["jobs"]["import"]["permissions"] == {
         "contents": "write", "pull-requests": "write", "actions": "write"}
+
+
+FETCH_EVENTS = ('curl --fail --silent --show-error --location --retry 3 --output "$RUNNER_TEMP/events.log" '
+                '"$FAQKB_EVENTS_URL"')
+
+
+def test_the_weekly_update_fetches_the_events_log_with_one_documented_command_from_a_secret():
+    workflow = load(WORKFLOWS / "frequency.yml")
+    fetch = steps(workflow)[step_index(workflow, "取得本周的数据")]
+    assert fetch["env"] == {"FAQKB_EVENTS_URL": "${{ secrets.FAQKB_EVENTS_URL }}"}  # never pasted into the script
+    assert FETCH_EVENTS in fetch["run"]
+    assert f"#           {FETCH_EVENTS}" in (WORKFLOWS / "frequency.yml").read_text(encoding="utf-8")
+    assert FETCH_EVENTS in (ROOT / "README.md").read_text(encoding="utf-8")
+    assert step_index(workflow, "取得本周的数据") < step_index(workflow, "faqkb insights") \
+        < step_index(workflow, "faqkb validate faq") < step_index(workflow, "peter-evans/create-pull-request")
+    insights = steps(workflow)[step_index(workflow, "faqkb insights")]["run"]
+    assert "--write-frequency" in insights and '--apply-aliases "$ALIAS_MIN_COUNT"' in insights
 
 
 def test_frequency_pull_request_token_prefers_an_app_then_a_secret_then_dispatches_the_checks():

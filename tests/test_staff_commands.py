@@ -47,7 +47,7 @@ DOCUMENTED = list(dict.fromkeys(commands(GUIDE.read_text(encoding="utf-8")) + co
 
 def test_the_documents_show_a_command_for_each_staff_task():
     targets = {command.split()[1] for command in DOCUMENTED}
-    assert {"validate", "fmt", "stats", "duplicates", "new", "frequency", "search", "serve", "site"} <= targets
+    assert {"validate", "fmt", "stats", "duplicates", "new", "frequency", "search", "insights", "serve", "site"} <= targets
     assert all(command.startswith("make ") for command in DOCUMENTED), DOCUMENTED
 
 
@@ -89,6 +89,10 @@ def test_documented_command_runs_on_a_fresh_checkout(command, checkout):
         assert (checkout / "site" / "index.html").is_file()
     if target == "search":
         assert re.search(r"^ 1\. ", result.stdout, re.M), shown
+    if target == "insights":
+        assert "== 别名候选" in result.stdout and "看不懂的行 0 行" in result.stdout, shown
+        if "--dry-run" in command:
+            assert "试运行" in result.stdout and run("git status --porcelain faq", checkout).stdout == "", shown
     if target in ("new", "frequency", "fmt"):
         assert run("make validate", checkout).returncode == 0
 

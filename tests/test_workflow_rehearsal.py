@@ -9,7 +9,12 @@ fresh one: `make install` finds it up to date, as the runner's cache would make 
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gzip
 import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -121,15 +126,17 @@ def test_the_code_job_runs_only_when_something_outside_faq_changes(checkout, tmp
     assert f"code={code}" in "".join(path.read_text(encoding="utf-8") for path in outputs)
 
 
-def frequency_job(repo: Path, tmp_path: Path):
+def frequency_job(repo: Path, tmp_path: Path, secrets: dict | None = None, variables: dict | None = None):
     return run_job(WORKFLOWS / "frequency.yml", "import", repo, github={"event_name": "schedule", "token": "t"},
-                   inputs={"csv": ""}, variables={}, secrets={}, runner_temp=tmp_path / "runner-temp")
+                   inputs={"csv": ""}, variables=variables or {}, secrets=secrets or {},
+                   runner_temp=tmp_path / "runner-temp")
 
 
-def test_the_weekly_import_without_a_csv_ends_green_with_a_notice(checkout, tmp_path):
+def test_the_weekly_update_without_an_events_log_or_a_csv_ends_green_with_a_notice(checkout, tmp_path):
     job = frequency_job(checkout, tmp_path)
     assert job.succeeded, job.log
-    assert re.search(r"^::notice title=本周没有被问次数 CSV::仓库里没有 data/frequency\.csv", job.log, re.M)
+    assert re.search(r"^::notice title=本周没有数据::没有设置网站统计日志的地址（仓库密钥 FAQKB_EVENTS_URL），"
+                     r"仓库里也没有 data/frequency\.csv", job.log, re.M)
     assert [step.outcome for step in job.steps][2:] == ["skipped"] * (len(job.steps) - 2)
     assert git(checkout, "status", "--porcelain") == ""
 
@@ -179,3 +186,57 @@ def test_the_preview_job_publishes_the_site_as_its_pull_request_folder_and_clean
     job = preview_job("preview-cleanup.yml", "cleanup", checkout, tmp_path / "again", pages)
     assert job.succeeded, job.log
     assert "pr-7" not in git(pages, "ls-tree", "--name-only", "gh-pages")
+
+
+@contextlib.contextmanager
+def serving_files(folder: Path):
+    """Where the shop keeps its weekly events log: a web server on 127.0.0.1 (FAQKB_EVENTS_URL)."""
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def test_the_weekly_update_from_the_events_log_sets_frequencies_adds_aliases_and_reports(checkout, tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    sample = (ROOT / "tests" / "data" / "events-sample.log").read_bytes()
+    (served / "events-week.log.gz").write_bytes(gzip.compress(sample))
+    csv = checkout / "data" / "frequency.csv"  # the events win over a CSV, with a notice
+    csv.parent.mkdir()
+    csv.write_text("id,count\nrefund-time,5000\n", encoding="utf-8")
+    commit(checkout, "A CSV as well")
+
+    with serving_files(served) as url:
+        job = frequency_job(checkout, tmp_path, secrets={"FAQKB_EVENTS_URL": url + "events-week.log.gz"},
+                            variables={"FAQKB_ALIAS_MIN_COUNT": "2"})
+    assert job.succeeded, job.log
+    assert "::notice title=这次用网站统计::" in job.log
+    assert job.step("faqkb frequency import").outcome == "skipped"
+    body = (tmp_path / "runner-temp" / "pull-request-body.md").read_text(encoding="utf-8")
+    assert body.startswith("这是每周根据网站统计自动生成的更新")
+    assert "### 网站统计：2026-11-30 至 2026-12-02（3 天）" in body
+    assert "| 招聘 | 3 | 你们招聘吗、你们招聘吗?、请问招聘吗 |" in body  # searches with no result
+    assert "- refund-method：退款退到哪" in body and "至少出现 2 次" in body
+    assert "- refund-time：4380 → 7" in body  # 3 views in 3 days: 7 a week
+    refunds = (checkout / REFUNDS).read_text(encoding="utf-8")
+    assert "aliases: [退款退到哪]" in refunds and "frequency: 5000" not in refunds
+    assert job.env["PR_TITLE"] == "每周更新：被问次数和别名（来自网站统计）"
+    assert job.step("开 pull request").output.startswith("(rehearsal:")
+
+
+def test_an_events_url_that_fails_fails_the_weekly_update(checkout, tmp_path):
+    with serving_files(tmp_path) as url:
+        job = frequency_job(checkout, tmp_path, secrets={"FAQKB_EVENTS_URL": url + "missing.log.gz"})
+    assert not job.succeeded
+    assert job.step("取得本周的数据").outcome == "failure" and "404" in job.step("取得本周的数据").output
+    assert git(checkout, "status", "--porcelain") == ""

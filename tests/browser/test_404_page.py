@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import CONFIG_FILE, WATCHES  # tests/browser is on sys.path (rootdir-relative conftest)
-from nginx import nginx_serving
+from harness.static_nginx import nginx_serving
 
 SEARCH_SCRIPT = "assets/faqkb/search.js"
 HOST = "https://help.example.com/"  # any host: what matters is that every URL stays on it

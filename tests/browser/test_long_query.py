@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from faqkb.search.query import QUERY_MAX_CHARS
 
-from nginx import nginx_serving  # tests/browser is on sys.path (rootdir-relative conftest)
+from harness.static_nginx import nginx_serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -29,7 +29,7 @@ from .layout import SLOT_ID, QuestionLayout, slot_page
 from .palette import palette
 from .preview import PREVIEW_SEARCH, PreviewFiles
 from .render import Page, RenderOptions, navigation, redirect_pages, render_pages
-from .scripts import SEARCH_SCRIPT, search_script
+from .scripts import site_scripts
 
 DEFAULT_BRAND = "#c2410c"  # an orange that carries white text and reads on white at 5.2:1
 PALETTE_CSS = "assets/faqkb/palette.css"
@@ -244,9 +244,9 @@ class SiteBuild:
         """The pages MkDocs renders: the layout page of every question first, then all but the questions."""
         return [slot_page()] + [page for page in self.site.pages if page.kind != "question"]
 
-    def generated_assets(self) -> dict[str, str]:
-        """Site path → text of the files faqkb writes besides its pages: colours and search script."""
-        assets = {SEARCH_SCRIPT: search_script()}
+    def generated_assets(self, analytics: bool = False) -> dict[str, str]:
+        """Site path → text of the files faqkb writes besides its pages: colours and scripts."""
+        assets = site_scripts(analytics)
         if self.palette.css:
             assets[PALETTE_CSS] = self.palette.css
         return assets

@@ -22,8 +22,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-__all__ = ["BasePlugin", "File", "Files", "MkDocsConfig", "PluginError", "base", "get_plugin_logger", "options",
-           "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count", "watch_without_following_links", "WholeNumber"]
+__all__ = ["BasePlugin", "File", "Files", "MkDocsConfig", "PluginError", "ValidationError", "base", "get_plugin_logger",
+           "options", "MemoryBytecodeCache", "material_icon_svg", "strict_warning_count", "watch_without_following_links",
+           "WholeNumber"]
 
 
 @functools.lru_cache(maxsize=None)

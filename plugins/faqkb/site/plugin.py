@@ -10,18 +10,12 @@ from .build import DEFAULT_BRAND, PALETTE_CSS, ContentError, Session, Settings, 
 from .engine import (BasePlugin, File, Files, MemoryBytecodeCache, MkDocsConfig, PluginError, base,
                      get_plugin_logger, material_icon_svg, options, strict_warning_count, watch_without_following_links,
                      WholeNumber)
+from .options import AnalyticsConfig, ContactConfig
 from .render import Contact, RenderOptions
 
 log = get_plugin_logger(__name__)
 ASSETS = Path(__file__).parent / "assets"
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-class ContactConfig(base.Config):
-    chat_url = options.Type(str, default="")
-    phone = options.Type(str, default="")
-    email = options.Type(str, default="")
-    hours = options.Type(str, default="")
 
 
 class FaqConfig(base.Config):
@@ -35,6 +29,8 @@ class FaqConfig(base.Config):
     """The shop's colour (#rrggbb): header, links and buttons; a warning if text on it is hard to read."""
     timezone = options.Type(str, default=DEFAULT_TIMEZONE)
     """The shop's IANA time zone: "today" for checking `updated` dates (CI runners keep UTC)."""
+    analytics = options.SubConfig(AnalyticsConfig)
+    """Helpful votes and search events sent to `analytics.endpoint` (site/analytics.py); off when unset."""
 
 
 class FaqPlugin(BasePlugin[FaqConfig]):
@@ -65,6 +61,8 @@ class FaqPlugin(BasePlugin[FaqConfig]):
         config.nav = self.build.site.navigation
         config.extra["faqkb_search"] = self.build.search_url
         config.extra["faqkb_problems"] = self.build.notice
+        # Staff browsing the live preview are not shoppers: it sends no events.
+        config.extra["faqkb_analytics"] = "" if self.command == "serve" else self.config.analytics.endpoint
         config.validation.nav.omitted_files = logging.DEBUG  # questions are reached from categories, not the nav
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))  # a project's overrides win
         config.extra_css[:0] = ["assets/faqkb/faqkb.css"] + ([PALETTE_CSS] if self.build.palette.css else [])
@@ -99,7 +97,7 @@ class FaqPlugin(BasePlugin[FaqConfig]):
             files.append(File.generated(config, page.uri, content=page.markdown))
         for asset in sorted(ASSETS.iterdir()):
             files.append(File.generated(config, f"assets/faqkb/{asset.name}", abs_src_path=str(asset)))
-        for uri, text in self.build.generated_assets().items():
+        for uri, text in self.build.generated_assets(analytics=bool(config.extra["faqkb_analytics"])).items():
             files.append(File.generated(config, uri, content=text))
         # The layout page first: the question pages are written while MkDocs renders the others.
         self.slot_file = files.get_file_from_path(self.build.generated_pages()[0].uri)

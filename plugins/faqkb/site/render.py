@@ -219,7 +219,7 @@ class Renderer:
             front_matter(entry.question, self.excerpts[entry.id], "question"),
             self._breadcrumb(uri, entry.category),
             f'<h1 class="faqkb-question">{html.escape(entry.question)}{_draft_badge(entry)}</h1>',
-            f'<div class="faqkb-answer">\n{answer}\n</div>',
+            f'<div class="faqkb-answer" data-faqkb-id="{html.escape(entry.id)}">\n{answer}\n</div>',
         ]
         if isinstance(entry.updated, (dt.date, dt.datetime)):
             day = entry.updated.date() if isinstance(entry.updated, dt.datetime) else entry.updated

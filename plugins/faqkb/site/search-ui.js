@@ -95,6 +95,27 @@
     }
   }
 
+  // ---- what the shopper does, for other scripts ------------------------------------------------
+  // site/analytics.js (loaded only when analytics are configured) listens on document to
+  //   faqkb:results {query, count, source: "box" | "page"}: the results a query showed;
+  //   faqkb:open {query, id, rank, count}: a result opened (rank from 1) by click or Enter.
+  // Nothing is sent from here.
+  function announce(name, detail) {
+    document.dispatchEvent(new CustomEvent("faqkb:" + name, { detail: detail }));
+  }
+
+  function announceOpen(container, link, query) {
+    var all = Array.prototype.slice.call(container.querySelectorAll(".faqkb-result"));
+    announce("open", { query: query, id: link.getAttribute("data-id"), rank: all.indexOf(link) + 1, count: all.length });
+  }
+
+  function announceClicks(container, query) {
+    container.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest(".faqkb-result");
+      if (link && container.contains(link)) announceOpen(container, link, query());
+    });
+  }
+
   // ---- user interface ------------------------------------------------------------------------
   var uid = 0;
 
@@ -110,6 +131,7 @@
     var link = element("a", "faqkb-result");
     link.href = result.url;
     link.id = id;
+    link.setAttribute("data-id", result.id);
     if (option) link.setAttribute("role", "option");
     var title = element("span", "faqkb-result-question");
     title.appendChild(highlighted(result.question, result.matched));
@@ -195,6 +217,7 @@
         var note = !results.length ? "没有找到相关问题。按回车查看热门问题和客服联系方式。"
           : results[0].weak ? "没有找到完全匹配的问题，下面是可能相关的问题：" : "";
         show(results, query, note);
+        announce("results", { query: query, count: results.length, source: "box" });
       }).catch(function (error) {
         if (mine !== generation) return;
         show([], query, "搜索暂时不可用，请稍后再试。");
@@ -213,8 +236,12 @@
       else if (event.key === "Enter" && !event.isComposing) {
         event.preventDefault();
         var all = items();
-        if (active >= 0 && all[active]) location.href = all[active].href;
-        else if (input.value.trim()) location.href = searchPageUrl(input.value);
+        if (active >= 0 && all[active]) {
+          announceOpen(list, all[active], popup.getAttribute("data-query"));
+          location.href = all[active].href;
+        } else if (input.value.trim()) {
+          location.href = searchPageUrl(input.value);
+        }
       }
     });
     form.addEventListener("submit", function (event) {
@@ -222,6 +249,7 @@
       if (input.value.trim()) location.href = searchPageUrl(input.value);
     });
     document.addEventListener("click", function (event) { if (!form.contains(event.target)) close(); });
+    announceClicks(list, function () { return popup.getAttribute("data-query"); });
     return { update: update };
   }
 
@@ -252,8 +280,10 @@
     if (input) input.value = query;
     if (!query.trim()) { heading.textContent = "请输入问题或关键词。"; return; }
     heading.textContent = "正在搜索……";
+    announceClicks(list, function () { return query; });
     searchForDisplay(query, 50, false).then(function (results) {
       list.textContent = "";
+      announce("results", { query: query, count: results.length, source: "page" });
       if (!results.length) {
         heading.textContent = "没有找到与“" + query + "”相关的问题。";
         empty.hidden = false;

@@ -19,7 +19,7 @@ from .project import check_project, project_max_depth, project_today, whole_numb
 COMMAND_MODULES: tuple[str, ...] = (
     "faqkb.staff.schema",
     "faqkb.staff.fmt", "faqkb.staff.frequency", "faqkb.staff.new", "faqkb.staff.stats", "faqkb.staff.duplicates",
-    "faqkb.staff.diff",
+    "faqkb.staff.diff", "faqkb.staff.insights",
 )
 
 

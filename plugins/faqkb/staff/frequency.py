@@ -16,9 +16,11 @@ import io
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from ruamel.yaml.comments import CommentedSeq
 
 from . import fmt, yamledit
 from .project import check_project
@@ -201,6 +203,67 @@ def match_rows(content: Content, rows: list[Row]) -> tuple[list[Match], list[tup
     return sorted(matches.values(), key=lambda match: order[id(match.entry)]), notes
 
 
+@dataclass
+class Change:
+    """What a command sets in one entry: a new frequency, aliases to add (or both)."""
+
+    entry: Entry
+    frequency: int | None = None
+    aliases: list[str] = field(default_factory=list)
+
+
+def write_changes(content: Content, problems: list, changes: list[Change], *,
+                  dry_run: bool = False) -> tuple[list[Change], list[str], list[str]]:
+    """Writes the changes into the content files through the round-trip editor, each changed file
+    ordered again like `faqkb fmt` (comments and answers kept). A file with problems that make
+    editing it unsafe, or that cannot be written back exactly, is left alone. With dry_run nothing
+    is written; when one of the files cannot be written, none is (yamledit.Unwritable). Returns the
+    changes made (or that would be), the files written, and a message for every file left alone."""
+    blocked = fmt.blocking_problems(problems)
+    by_file: dict[str, list[Change]] = {}
+    for change in changes:
+        by_file.setdefault(change.entry.file, []).append(change)
+    done, written, failed, pending = [], [], [], []
+    for file, file_changes in by_file.items():
+        if file in blocked:
+            failed.append(fmt.skipped(file, blocked[file], "更新"))
+            continue
+        try:
+            document = fmt.read_for_edit(file)
+            entries = fmt.file_entries(content, file)
+            if not isinstance(document.data, list) or len(document.data) != len(entries):
+                raise yamledit.Unsafe("无法把文件里的条目一一对应起来")
+            frequencies = [entry.frequency for entry in entries]
+            for change in file_changes:
+                index = next(index for index, entry in enumerate(entries) if entry is change.entry)
+                if change.frequency is not None:
+                    document.data[index]["frequency"] = frequencies[index] = change.frequency
+                if change.aliases:
+                    _add_aliases(document.data[index], change.aliases)
+            text = fmt.tidy(document, frequencies)
+        except yamledit.Unsafe as error:
+            failed.append(f"没有更新 {file}：{error}。文件没有改动。")
+            continue
+        pending.append((document.path, text))
+        done += file_changes
+        written.append(file)
+    if not dry_run:
+        yamledit.write_all(pending)  # every file, or none (raises yamledit.Unwritable)
+    return done, written, failed
+
+
+def _add_aliases(node, aliases: list[str]) -> None:
+    existing = node.get("aliases")
+    if existing is None:
+        added = CommentedSeq(aliases)
+        added.fa.set_flow_style()  # aliases: [a, b], as the content writes them
+        node["aliases"] = added
+    elif isinstance(existing, list):
+        existing.extend(aliases)
+    else:
+        raise yamledit.Unsafe("aliases 不是列表")
+
+
 def _import(args: argparse.Namespace) -> int:
     try:
         rows, notes = read_counts(Path(args.csv))
@@ -212,7 +275,6 @@ def _import(args: argparse.Namespace) -> int:
         print(f"找不到内容目录 {args.path}。", file=sys.stderr)
         return 1
     content, problems = check_project(root)
-    blocked = fmt.blocking_problems(problems)
     repeated = repeated_rows(rows)
     if repeated and not args.sum:
         for same in repeated:
@@ -224,37 +286,13 @@ def _import(args: argparse.Namespace) -> int:
         return 1
     matches, unmatched = match_rows(content, rows)
     changes = [match for match in matches if match.count != match.entry.frequency]
-    by_file: dict[str, list[Match]] = {}
-    for match in changes:
-        by_file.setdefault(match.entry.file, []).append(match)
-
-    updated, written, failed, pending = [], [], [], []
-    for file, file_changes in by_file.items():
-        if file in blocked:
-            failed.append(fmt.skipped(file, blocked[file], "更新"))
-            continue
-        try:
-            document = fmt.read_for_edit(file)
-            entries = fmt.file_entries(content, file)
-            if not isinstance(document.data, list) or len(document.data) != len(entries):
-                raise yamledit.Unsafe("无法把文件里的条目一一对应起来")
-            frequencies = [entry.frequency for entry in entries]
-            for match in file_changes:
-                index = next(index for index, entry in enumerate(entries) if entry is match.entry)
-                document.data[index]["frequency"] = frequencies[index] = match.count
-            text = fmt.tidy(document, frequencies)
-        except yamledit.Unsafe as error:
-            failed.append(f"没有更新 {file}：{error}。文件没有改动。")
-            continue
-        pending.append((document.path, text))
-        updated += file_changes
-        written.append(file)
     try:
-        if not args.dry_run:
-            yamledit.write_all(pending)  # every file, or none
+        done, written, failed = write_changes(content, problems, [Change(m.entry, frequency=m.count) for m in changes],
+                                              dry_run=args.dry_run)
     except yamledit.Unwritable as error:
         print(error, file=sys.stderr)
         return 1
+    updated = [match for match in changes if any(change.entry is match.entry for change in done)]
 
     if args.dry_run:
         print("试运行（--dry-run）：下面是导入后会有的变化，没有修改任何文件。")
