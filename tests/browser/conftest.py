@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 from harness.browser import CHROMIUM, is_local, launch, new_context
-from harness.server import serving  # noqa: F401 - tests import it from here
-from harness.site import CONFIG_FILE, build_site  # noqa: F401 - tests import them from here
+from harness.server import serving
+from harness.site import CONFIG_FILE, build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 10_000
@@ -51,6 +52,34 @@ def built_site(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def site_server(built_site):
     with serving(built_site) as url:
+        yield url
+
+
+# The same site with analytics on: the vote under every answer, events sent to /e.gif.
+GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+
+
+def analytics_config(root: Path, endpoint: str) -> Path:
+    """The repository's mkdocs.yml with analytics on."""
+    data = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
+    data["docs_dir"] = str(ROOT / "faq")
+    data["plugins"][0]["faqkb"]["analytics"] = {"endpoint": endpoint}
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return config_file
+
+
+@pytest.fixture(scope="session")
+def analytics_build(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("analytics")
+    site = build_site(root / "site", analytics_config(root, "/e.gif"))
+    (site / "e.gif").write_bytes(GIF)  # what a static host serves at the endpoint
+    return site
+
+
+@pytest.fixture(scope="session")
+def analytics_site(analytics_build):
+    with serving(analytics_build) as url:
         yield url
 
 

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
-import yaml
 from playwright.sync_api import expect
 
 from faqkb.content.load import load_content
@@ -26,7 +25,7 @@ from faqkb.search.job import search_data
 from faqkb.search.query import Searcher
 from faqkb.site.analytics import REASONS
 
-from conftest import CONFIG_FILE, ROOT, build_site, serving  # tests/browser is on sys.path
+from conftest import GIF, ROOT, analytics_config, build_site, serving  # tests/browser is on sys.path
 
 pytestmark = pytest.mark.browser
 
@@ -34,17 +33,6 @@ FIELDS = {"v", "e", "q", "n", "id", "rank", "vote", "reason"}
 MOBILE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 BOX = ".md-header .faqkb-search-input"
 BOX_RESULTS = ".md-header .faqkb-results"
-GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-
-
-def analytics_config(root: Path, endpoint: str) -> Path:
-    """The repository's mkdocs.yml with analytics on."""
-    data = yaml.safe_load(CONFIG_FILE.read_text(encoding="utf-8"))
-    data["docs_dir"] = str(ROOT / "faq")
-    data["plugins"][0]["faqkb"]["analytics"] = {"endpoint": endpoint}
-    config_file = root / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return config_file
 
 
 class Received:
@@ -95,20 +83,6 @@ def recording(directory: Path, received: Received, endpoint: str = "/e.gif"):
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-
-
-@pytest.fixture(scope="module")
-def analytics_build(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("analytics")
-    site = build_site(root / "site", analytics_config(root, "/e.gif"))
-    (site / "e.gif").write_bytes(GIF)  # what a static host serves at the endpoint
-    return site
-
-
-@pytest.fixture(scope="module")
-def analytics_site(analytics_build):
-    with serving(analytics_build) as url:
-        yield url
 
 
 @pytest.fixture(scope="module")

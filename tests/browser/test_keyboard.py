@@ -55,6 +55,26 @@ def test_keyboard_only_from_home_to_a_question_its_related_links_and_back(page, 
     expect(page.locator("h2#hot")).to_be_visible()
 
 
+def test_keyboard_only_past_the_related_links_to_the_helpful_vote_and_back(page, analytics_site):
+    """With analytics on, the vote under the answer is on the same Tab path, after the related links."""
+    page.goto(analytics_site + "q/refund-time/")
+    tab_to(page, lambda e: e["href"].endswith("refund-not-received/"))
+    helpful = tab_to(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "有帮助")
+    assert "faqkb-vote-choice" in helpful["classes"]
+    assert tab_to(page, lambda e: e["tag"] == "BUTTON")["text"] == "没帮助"  # the very next stop
+    page.keyboard.press("Enter")
+    reason = tab_to(page, lambda e: e["tag"] == "BUTTON")  # the reasons appear right after it
+    assert reason["text"] == "没解决我的问题"
+    page.keyboard.press("Space")
+    expect(page.locator(".faqkb-vote").get_by_role("status")).to_have_text("感谢您的反馈，我们会改进这个回答。")
+    home = tab_to(page, lambda e: e["text"] == "首页" and page.evaluate(
+        "document.activeElement.closest('.faqkb-breadcrumb') !== null"), backwards=True)
+    assert home["tag"] == "A"
+    page.keyboard.press("Enter")
+    page.wait_for_url(analytics_site)
+    expect(page.locator("h2#hot")).to_be_visible()
+
+
 def test_the_search_box_is_a_combobox_that_announces_what_it_found(page, site_server):
     page.goto(site_server)
     box = page.locator(".faqkb-hero-search input")
