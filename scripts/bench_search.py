@@ -521,7 +521,7 @@ def quality_table(runs: list[S.Run], targets: dict | None = None) -> str:
     return S.table(header, rows)
 
 
-NAMES = {"r1": "R@1", "r5": "R@5"}
+NAMES = {"r1": "R@1", "r5": "R@5", "mrr": "MRR"}
 
 
 def target_text(wanted: list[tuple[str, float]], cell: dict | None) -> str:
