@@ -38,6 +38,8 @@ def render_config(text: str, *, root: Path, port: int, logs: Path) -> str:
 MAIN = """\
 {user}worker_processes 1;
 pid {work}/nginx.pid;
+# A graceful quit waits for open connections; a browser context still open holds keep-alive ones.
+worker_shutdown_timeout 5s;
 error_log {work}/error.log;
 events {{ worker_connections 64; }}
 http {{
@@ -107,11 +109,12 @@ class Nginx:
             return
         subprocess.run(self.command + ["-s", "quit"], capture_output=True, text=True)
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-            pytest.fail("nginx did not quit within 30 s")
+            errors = (self.work / "error.log").read_text(encoding="utf-8", errors="replace")[-2000:]
+            pytest.fail(f"nginx did not quit within 60 s; its error.log ends:\n{errors}")
 
     def error_log(self) -> str:
         path = self.work / "error.log"
