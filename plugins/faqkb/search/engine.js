@@ -118,6 +118,15 @@
     return Array.from(new Set(keys));
   }
 
+  // export.unpack_terms: "退 款 货,..." → 退, 退款, 退货, ...
+  function unpackTerms(packed) {
+    var terms = [];
+    packed.split(",").forEach(function (group) {
+      if (group) group.slice(1).split(" ").forEach(function (rest) { terms.push(group[0] + rest); });
+    });
+    return terms;
+  }
+
   function termKey(term) { return isCjk(term) ? "c" + term[0] : "a" + term.slice(0, 2); }
 
   // 32-bit FNV-1a of the UTF-8 bytes (export.fnv1a).
@@ -326,7 +335,16 @@
       return cache[path];
     }
 
-    function loadMeta() { return fetchJson("meta.json"); }
+    // meta.json: what every query needs, the Han lexicon included (export.pack_terms).
+    function loadMeta() {
+      return fetchJson("meta.json").then(function (meta) {
+        if (!meta.termsLoaded) {
+          meta.termsLoaded = true;
+          unpackTerms(meta.terms).forEach(function (term) { lexicon.add(term); });
+        }
+        return meta;
+      });
+    }
 
     // Files are named by a hash of a key: lexicon by termKey, postings by "t" + term, character
     // tables by "h" + character (export.py). Each resolves when its tables are merged.
@@ -339,7 +357,9 @@
       }));
     }
 
+    // Han keys ("c" + character) are in meta.json: only spellings' keys have shards to fetch.
     function loadKeys(keys, meta) {
+      keys = keys.filter(function (key) { return key[0] !== "c"; });
       return loadHashed("lexicon", meta.lexicon, keys, function (table) {
         Object.keys(table).forEach(function (key) { table[key].forEach(function (term) { lexicon.add(term); }); });
       });
@@ -476,6 +496,8 @@
     return {
       format: format,
       meta: loadMeta,
+      /** What every query needs, fetched ahead of the first (meta.json); resolves when loaded. */
+      prefetch: loadMeta,
       steps: function (query, stepOptions) {
         stepOptions = stepOptions || {};
         return steps(String(query), stepOptions.limit || 10, !!stepOptions.prefix);
@@ -495,5 +517,6 @@
     fnv1a: fnv1a,
     decodePostings: decodePostings,
     termKey: termKey,
+    unpackTerms: unpackTerms,
   };
 });

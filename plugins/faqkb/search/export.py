@@ -1,8 +1,11 @@
 """Step 6: write the static browser search: metadata, lexicon, postings and document chunks.
 
-Every file is UTF-8 JSON carrying the format version. A query first fetches the lexicon shards of
-its characters (which terms exist: everything matching needs), then the postings of only the terms
-it matched, then the few documents it shows; never the whole index.
+Every file is UTF-8 JSON carrying the format version. `meta.json`, which the page fetches before
+the first query (at idle, or when the search box gets focus), holds what every query needs: the
+ranking's per-entry facts and the whole Han lexicon (which terms exist). A query then fetches the
+postings of only the terms it matched, then the few documents it shows; never the whole index.
+Pinyin spellings (ASCII terms) are looked up in lexicon shards, fetched for the spellings a query
+holds or guesses.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTI
 from .version import FORMAT_VERSION
 
 DOC_CHUNK = 4
-# Raw JSON per file, before gzip. Small files, because a query fetches one per character and one
-# per matched term and pays for whatever else hashed into the same file.
+# Raw JSON per file, before gzip. Small files, because a query fetches one per two letters of a
+# spelling and one per matched term and pays for whatever else hashed into the same file.
 LEXICON_BYTES = 300
 POSTINGS_BYTES = 1000
 CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
@@ -41,6 +44,21 @@ def postings_key(term: str) -> str:
 def char_key(char: str) -> str:
     """The key of one character's pinyin readings and Traditional→Simplified pair."""
     return "h" + char
+
+
+def pack_terms(terms: list[str]) -> str:
+    """Han terms as one string: per first character, that character and its terms' remainders
+    separated by spaces ("" for the character itself), groups separated by commas. Terms never
+    hold either (text.py splits text into runs of Han and [a-z0-9])."""
+    groups: dict[str, list[str]] = {}
+    for term in sorted(terms):
+        groups.setdefault(term[0], []).append(term[1:])
+    return ",".join(first + " ".join(rests) for first, rests in groups.items())
+
+
+def unpack_terms(packed: str) -> list[str]:
+    """pack_terms undone (engine.js unpacks the same way)."""
+    return [group[0] + rest for group in packed.split(",") if group for rest in group[1:].split(" ")]
 
 
 def _dumps(data) -> bytes:
@@ -101,9 +119,14 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
     files: dict[str, bytes] = {}
 
     lexicon: dict[str, dict[str, list[str]]] = {}
+    han_terms: list[str] = []
     postings: dict[str, dict[str, list[int]]] = {}
     for term in sorted(data.terms):
-        lexicon.setdefault(term_key(term), {}).setdefault(term_key(term), []).append(term)
+        key = term_key(term)
+        if key.startswith("c"):
+            han_terms.append(term)
+        else:
+            lexicon.setdefault(key, {}).setdefault(key, []).append(term)
         postings[postings_key(term)] = {term: encode_postings(data.terms[term])}
     lexicon_files, written = _hashed("lexicon", lexicon, LEXICON_BYTES)
     files.update(written)
@@ -139,7 +162,8 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "index": FORMAT_VERSION,  # kept: the files of format 1 to 4 all carried it
         "docs": len(data.docs),
         "docChunk": DOC_CHUNK,
-        "lexicon": lexicon_files,
+        "lexicon": lexicon_files,  # the shards of ASCII terms (pinyin spellings)
+        "terms": pack_terms(han_terms),  # every Han term: a query needs no lexicon shard for them
         "postings": postings_files,
         "chars": char_files,
         "categories": data.categories,
