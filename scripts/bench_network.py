@@ -11,8 +11,8 @@ same --questions and --seed), indexes a copy of it with Pagefind (`pagefind[exte
 JavaScript and JSON) and opens the home page in headless Chromium with Chromium's own network
 throttling (CDP Network.emulateNetworkConditions) for each profile.
 
-The queries are questions picked evenly through the tree, cut to their first two thirds (at most
-8 characters). Per query, a
+The queries are different questions picked through the tree, shortened as shoppers type them
+(the first clause, without a closing 吗, at most 8 characters). Per query, a
 fresh browser context (empty cache) loads the home page and waits until the network has been
 quiet for 0.5 s (what a page fetches at idle is fetched); then
   first  the query is put in the search box at once (as a Chinese input method commits it) and
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -104,13 +105,16 @@ class Requests:
 
 
 def shortened_queries(tree: gen_tree.GenTree, count: int) -> list[str]:
-    """`count` questions picked evenly through the tree, cut to their first two thirds (at most 8
-    characters: what shoppers type is short)."""
-    entries = tree.entries
-    out = []
-    for i in range(count):
-        question = entries[(2 * i + 1) * len(entries) // (2 * count)].question.rstrip("？?。！!")
-        out.append(question[:min(8, max(3, round(len(question) * 2 / 3)))])
+    """`count` different questions picked evenly through the tree, shortened as shoppers type them:
+    the first clause, without a closing 吗, at most 8 characters."""
+    entries, out = tree.entries, []
+    for i in range(len(entries)):
+        question = entries[(i * 7919) % len(entries)].question  # a prime step: spread through the tree
+        query = re.split(r"[，。？！“”：、,.?!\s]", question)[0].removesuffix("吗")[:8]
+        if len(query) >= 2 and query not in out:
+            out.append(query)
+        if len(out) == count:
+            break
     return out
 
 

@@ -65,7 +65,7 @@ def test_after_the_prefetch_a_chinese_query_fetches_only_postings_and_documents(
     expect(results).to_have_attribute("data-query", "退款多久到账")
     expect(results.locator(".faqkb-result").first).to_contain_text("退款多久能到账")
     fetched = search_files(seen[before:])
-    folders = sorted({name.split("/")[0] for name in fetched})
-    assert folders == ["docs", "postings"], fetched  # no meta.json again, no lexicon, no character table
+    folders = {name.split("/")[0] for name in fetched}
+    assert "postings" in folders and folders <= {"postings", "docs"}, fetched  # no meta.json again, no lexicon shard
     docs = [name for name in fetched if name.startswith("docs/")]
-    assert len(docs) <= 8  # at most one per result shown
+    assert len(docs) <= 6  # most results come with the postings: one round on HTTP/1.1

@@ -323,6 +323,7 @@
     var readings = new Map();   // character -> pinyin readings, for the characters looked up so far
     var charsSeen = new Set();  // characters whose readings and Simplified form were looked up
     var allReadings = false;    // pinyin.json loaded (highlighting pinyin matches needs every reading)
+    var carried = new Map();    // doc number -> [id, question, category], from postings files
 
     function fetchJson(path) {
       if (!cache[path]) {
@@ -352,7 +353,7 @@
       var wanted = new Set(keys.map(function (key) { return fnv1a(key) % count; }));
       return Promise.all(Array.from(wanted).map(function (n) {
         return fetchJson(folder + "/" + n + ".json").then(function (file) {
-          if (!file.merged) { file.merged = true; merge(file.t); }
+          if (!file.merged) { file.merged = true; merge(file.t, file); }
         });
       }));
     }
@@ -367,8 +368,9 @@
 
     function loadPostings(found, meta) {
       var wanted = found.map(function (t) { return t.term; }).filter(function (term) { return !postingsOf.has(term); });
-      return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table) {
+      return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table, file) {
         Object.keys(table).forEach(function (term) { if (!postingsOf.has(term)) postingsOf.set(term, table[term]); });
+        Object.keys(file.d || {}).forEach(function (number) { carried.set(Number(number), file.d[number]); });
       });
     }
 
@@ -452,18 +454,21 @@
       });
     }
 
-    // Results with what the page shows of them: the documents' chunks are loaded for the ranked ones.
+    // Results with what the page shows of them: most documents came with the postings; the chunks
+    // of the others are loaded, all at once.
     function describe(ranked, meta) {
-      var chunks = Array.from(new Set(ranked.map(function (r) { return Math.floor(r[0] / meta.docChunk); })));
-      return Promise.all(chunks.map(function (n) { return fetchJson("docs/" + n + ".json"); })).then(function () {
-        return Promise.all(ranked.map(function (r) {
-          return fetchJson("docs/" + Math.floor(r[0] / meta.docChunk) + ".json").then(function (chunk) {
-            var doc = chunk.d[r[0] % meta.docChunk];
-            return { id: doc[0], question: doc[1], breadcrumb: meta.categories[doc[2]].slice(), score: r[1],
-                     matched: r[2].slice(), weak: r[3] < meta.constants.weakShare };
-          });
-        }));
-      });
+      function docOf(number) {
+        if (carried.has(number)) return Promise.resolve(carried.get(number));
+        return fetchJson("docs/" + Math.floor(number / meta.docChunk) + ".json").then(function (chunk) {
+          return chunk.d[number % meta.docChunk];
+        });
+      }
+      return Promise.all(ranked.map(function (r) {
+        return docOf(r[0]).then(function (doc) {
+          return { id: doc[0], question: doc[1], breadcrumb: meta.categories[doc[2]].slice(), score: r[1],
+                   matched: r[2].slice(), weak: r[3] < meta.constants.weakShare };
+        });
+      }));
     }
 
     /** search(query, {limit, prefix}) → Promise of [{id, question, breadcrumb, score, matched}]. */

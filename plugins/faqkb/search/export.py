@@ -20,6 +20,9 @@ from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTI
 from .version import FORMAT_VERSION
 
 DOC_CHUNK = 4
+# Each term's postings file also carries the documents (id, question, category) of the term's best
+# entries: the results of most queries are among them, so the documents wave is a few chunks.
+DOCS_WITH_POSTINGS = 8
 # Raw JSON per file, before gzip. Small files, because a query fetches one per two letters of a
 # spelling and one per matched term and pays for whatever else hashed into the same file.
 LEXICON_BYTES = 300
@@ -103,15 +106,24 @@ def decode_postings(flat: list[int]) -> list[tuple[int, int]]:
     return sorted(postings, key=lambda item: (-item[1], item[0]))
 
 
-def _hashed(prefix: str, by_key: dict[str, dict], target: int) -> tuple[int, dict[str, bytes]]:
-    """Spread keyed tables over ceil(size / target) files named prefix/N.json by fnv1a(key)."""
+def _hashed(prefix: str, by_key: dict[str, dict], target: int, extra=None) -> tuple[int, dict[str, bytes]]:
+    """Spread keyed tables over ceil(size / target) files named prefix/N.json by fnv1a(key);
+    extra(keys of file N) → more fields of that file."""
     total = sum(len(_dumps(table)) for table in by_key.values())
     count = max(1, math.ceil(total / target))
     merged: dict[int, dict] = {}
+    keys: dict[int, list[str]] = {}
     for key in sorted(by_key):
         merged.setdefault(fnv1a(key) % count, {}).update(by_key[key])
+        keys.setdefault(fnv1a(key) % count, []).append(key)
     # every file exists, even empty: the client fetches by hash
-    return count, {f"{prefix}/{n}.json": _dumps({"v": FORMAT_VERSION, "t": merged.get(n, {})}) for n in range(count)}
+    return count, {f"{prefix}/{n}.json": _dumps({"v": FORMAT_VERSION, "t": merged.get(n, {}),
+                                                 **(extra(keys.get(n, [])) if extra else {})})
+                   for n in range(count)}
+
+
+def _doc_fields(doc) -> list:
+    return [doc.id, doc.question, doc.category]
 
 
 def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, bytes]:
@@ -130,11 +142,22 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         postings[postings_key(term)] = {term: encode_postings(data.terms[term])}
     lexicon_files, written = _hashed("lexicon", lexicon, LEXICON_BYTES)
     files.update(written)
-    postings_files, written = _hashed("postings", postings, POSTINGS_BYTES)
+
+    def carried_docs(keys: list[str]) -> dict:
+        """The documents of each term's DOCS_WITH_POSTINGS best entries, so that the results of a
+        query mostly arrive with its postings and few document chunks are left to fetch."""
+        carried = {}
+        for key in keys:
+            best = sorted(data.terms[key[1:]], key=lambda item: (-item[1], item[0]))[:DOCS_WITH_POSTINGS]
+            for number, _ in best:
+                carried[str(number)] = _doc_fields(data.docs[number])
+        return {"d": dict(sorted(carried.items(), key=lambda item: int(item[0])))}
+
+    postings_files, written = _hashed("postings", postings, POSTINGS_BYTES, carried_docs)
     files.update(written)
 
     for start in range(0, len(data.docs), DOC_CHUNK):
-        chunk = [[d.id, d.question, d.category] for d in data.docs[start:start + DOC_CHUNK]]
+        chunk = [_doc_fields(d) for d in data.docs[start:start + DOC_CHUNK]]
         files[f"docs/{start // DOC_CHUNK}.json"] = _dumps({"v": FORMAT_VERSION, "d": chunk})
 
     # Per character: its pinyin readings ("r") and, for a Traditional character whose Simplified
