@@ -432,6 +432,8 @@
           var found = matchTerms(analysis, meta, has, prefixTerms, prefix);
           var weak = weakPositions(analysis, found, meta);
           if (weak.size <= 1) return [analysis, found];
+          // The guesses only add terms: the postings of those found so far load meanwhile.
+          loadPostings(found, meta).catch(function () {});
           // Pinyin guesses for characters no word explains (homophone typos): their readings first.
           return loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).then(function () {
             var candidates = typoCandidates(analysis, found, meta, readingsOf);

@@ -20,8 +20,9 @@ from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTI
 from .version import FORMAT_VERSION
 
 DOC_CHUNK = 4
-# Each term's postings file also carries the documents (id, question, category) of the term's best
-# entries: the results of most queries are among them, so the documents wave is a few chunks.
+# Each word's postings file also carries the documents (id, question, category) of the word's best
+# entries (single characters' do not: that would double their bytes for few more results): the
+# results of most queries are among them, so the documents wave is a few chunks.
 DOCS_WITH_POSTINGS = 8
 # Raw JSON per file, before gzip. Small files, because a query fetches one per two letters of a
 # spelling and one per matched term and pays for whatever else hashed into the same file.
@@ -148,6 +149,8 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         query mostly arrive with its postings and few document chunks are left to fetch."""
         carried = {}
         for key in keys:
+            if len(key) <= 2:  # "t" + one character: a query's results rank by its words more than by those
+                continue
             best = sorted(data.terms[key[1:]], key=lambda item: (-item[1], item[0]))[:DOCS_WITH_POSTINGS]
             for number, _ in best:
                 carried[str(number)] = _doc_fields(data.docs[number])
