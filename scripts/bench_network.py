@@ -3,7 +3,7 @@
 
     .venv/bin/python scripts/bench_network.py [--questions 10000] [--seed 1] [--site SITE]
                                               [--queries 20] [--profiles 4g,slow4g,3g]
-                                              [--skip-pagefind] [--workdir /tmp/faqkb-bench-network]
+                                              [--skip-pagefind] [--workdir DIR]
 
 Builds the generated help centre (tests/harness/gen_tree.py; --site reuses a site built from the
 same --questions and --seed), indexes a copy of it with Pagefind (`pagefind[extended]`:
@@ -12,9 +12,9 @@ JavaScript and JSON) and opens the home page in headless Chromium with Chromium'
 throttling (CDP Network.emulateNetworkConditions) for each profile.
 
 The queries are different questions picked through the tree, shortened as shoppers type them
-(the first clause, without a closing 吗, at most 8 characters). Per query, a
-fresh browser context (empty cache) loads the home page and waits until the network has been
-quiet for 0.5 s (what a page fetches at idle is fetched); then
+(the first clause, without a closing 吗, at most 8 characters). Per query, a fresh browser context
+(empty cache) loads the home page and waits until the network has been quiet for 0.5 s (what a
+page fetches at idle is fetched); then
   first  the query is put in the search box at once (as a Chinese input method commits it) and
          timed until its results are shown (faqkb: the box's list says which query it shows;
          its 40 ms debounce is included);
@@ -22,8 +22,10 @@ quiet for 0.5 s (what a page fetches at idle is fetched); then
 Pagefind gets the same chance: `pagefind.init()` runs at page idle (its documented way to load
 ahead), and a query is timed from search() until data() of the first 8 results (its UI's own
 300 ms debounce and rendering are not counted). Requests, bytes (gzipped, as transferred) and
-waves are those of the requests the context finished (Playwright's timings and sizes); a wave is a request started after every earlier
-request of the query had finished, i.e. a round trip the query had to wait for.
+waves are those of the requests the context finished (Playwright's timings and sizes); a request
+started after every earlier request of the query had finished begins a wave: a round trip the
+query had to wait for. Everything is written into a temporary folder (inside --workdir if given),
+removed at the end.
 """
 
 from __future__ import annotations
