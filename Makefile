@@ -16,7 +16,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: site serve test test-fast install install-test validate fmt new stats duplicates frequency search diff insights \
-	lint-workflows lint-schemas lock system-packages bench clean
+	lint-workflows lint-schemas lock system-packages bench install-bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,9 +112,15 @@ lock: | $(BIN)/python
 		--no-emit-index-url --no-emit-find-links -o requirements/site.txt pyproject.toml
 	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
 		--no-emit-index-url --no-emit-find-links --extra test -o requirements/test.txt pyproject.toml
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --allow-unsafe --strip-extras --all-build-deps \
+		--no-emit-index-url --no-emit-find-links --extra test --extra bench -o requirements/bench.txt pyproject.toml
 
 bench: $(INSTALLED_TEST)
 	$(BIN)/python scripts/bench_build.py
+
+## What the benchmarks need beyond the tests (Pagefind, for scripts/bench_network.py).
+install-bench: $(INSTALLED_TEST)
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt
 
 clean:
 	rm -rf site .site.faqkb-new.* .site.faqkb-search.* .site.faqkb-old.*  # not the lock: a build may hold it

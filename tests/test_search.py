@@ -8,7 +8,7 @@ import yaml
 
 from faqkb.search import query as search
 from faqkb.search.version import FORMAT_VERSION
-from faqkb.search.export import decode_postings, encode_postings, export_search
+from faqkb.search.export import decode_postings, encode_postings, export_search, pack_terms, unpack_terms
 from faqkb.search.index import Doc, SearchData
 from faqkb.content.load import load_content
 from faqkb.content.check import check
@@ -94,20 +94,29 @@ def test_query_set_recall_stays_above_the_floor(sample):
     assert sum(hits) / len(hits) >= 0.95
 
 
+def test_han_terms_packed_into_meta_unpack_to_the_same_terms():
+    terms = ["退", "退款", "退货", "双11", "换1个", "款", "运费险"]
+    assert pack_terms(terms) == "双11,换1个,款,运费险,退 款 货"
+    assert unpack_terms(pack_terms(terms)) == sorted(terms)
+    assert unpack_terms(pack_terms([])) == []
+
+
 def test_exported_index_reloads_and_searches_the_same(sample):
-    """Save → load → search: lexicon, postings and document chunks hold everything the ranking needs."""
+    """Save → load → search: lexicon (Han terms in meta.json, spellings in shards), postings and
+    document chunks hold everything the ranking needs."""
     content, data, pinyin, searcher = sample
     files = export_search(data, pinyin)
     meta = json.loads(files["meta.json"])
     assert meta["v"] == FORMAT_VERSION and meta["docs"] == len(content.entries)
-    lexicon, terms = set(), {}
+    assert all(term_key(term).startswith("c") for term in unpack_terms(meta["terms"]))
+    lexicon, terms = set(unpack_terms(meta["terms"])), {}
     for path, raw in files.items():
         folder = path.split("/")[0]
         if folder in ("lexicon", "postings", "chars", "docs"):
             assert json.loads(raw)["v"] == FORMAT_VERSION
         if folder == "lexicon":
             for key, listed in json.loads(raw)["t"].items():
-                assert all(term_key(term) == key for term in listed)
+                assert key.startswith("a") and all(term_key(term) == key for term in listed)
                 lexicon.update(listed)
         if folder == "postings":
             for term, flat in json.loads(raw)["t"].items():

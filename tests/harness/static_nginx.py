@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 NGINX = Path("/usr/sbin/nginx")
+# What GitHub Pages and CDNs compress (text/html always is, once gzip is on); keep-alive is nginx's default.
+GZIP = "  gzip on;\n  gzip_types text/css application/javascript text/javascript application/json;"
 
 
 def _free_port() -> int:
@@ -22,8 +24,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def nginx_serving(site: Path, workdir: Path) -> Iterator[str]:
-    """Debian's nginx serving `site` with `error_page 404 /404.html` (as GitHub Pages does)."""
+def nginx_serving(site: Path, workdir: Path, *, gzip: bool = False) -> Iterator[str]:
+    """Debian's nginx serving `site` with `error_page 404 /404.html` (as GitHub Pages does); with
+    `gzip`, HTML, CSS, JavaScript and JSON are sent gzipped, as real hosts send them."""
     if not NGINX.exists():
         pytest.fail(f"{NGINX} is missing (scripts/install-system-packages.sh installs it)")
     port = _free_port()
@@ -39,6 +42,7 @@ events {{}}
 http {{
   include /etc/nginx/mime.types;
   access_log {workdir}/access.log;
+{GZIP if gzip else ""}
 {temp}
   server {{
     listen 127.0.0.1:{port};

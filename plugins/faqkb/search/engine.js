@@ -118,6 +118,15 @@
     return Array.from(new Set(keys));
   }
 
+  // export.unpack_terms: "退 款 货,..." → 退, 退款, 退货, ...
+  function unpackTerms(packed) {
+    var terms = [];
+    packed.split(",").forEach(function (group) {
+      if (group) group.slice(1).split(" ").forEach(function (rest) { terms.push(group[0] + rest); });
+    });
+    return terms;
+  }
+
   function termKey(term) { return isCjk(term) ? "c" + term[0] : "a" + term.slice(0, 2); }
 
   // 32-bit FNV-1a of the UTF-8 bytes (export.fnv1a).
@@ -314,6 +323,7 @@
     var readings = new Map();   // character -> pinyin readings, for the characters looked up so far
     var charsSeen = new Set();  // characters whose readings and Simplified form were looked up
     var allReadings = false;    // pinyin.json loaded (highlighting pinyin matches needs every reading)
+    var carried = new Map();    // doc number -> [id, question, category], from postings files
 
     function fetchJson(path) {
       if (!cache[path]) {
@@ -326,7 +336,16 @@
       return cache[path];
     }
 
-    function loadMeta() { return fetchJson("meta.json"); }
+    // meta.json: what every query needs, the Han lexicon included (export.pack_terms).
+    function loadMeta() {
+      return fetchJson("meta.json").then(function (meta) {
+        if (!meta.termsLoaded) {
+          meta.termsLoaded = true;
+          unpackTerms(meta.terms).forEach(function (term) { lexicon.add(term); });
+        }
+        return meta;
+      });
+    }
 
     // Files are named by a hash of a key: lexicon by termKey, postings by "t" + term, character
     // tables by "h" + character (export.py). Each resolves when its tables are merged.
@@ -334,12 +353,14 @@
       var wanted = new Set(keys.map(function (key) { return fnv1a(key) % count; }));
       return Promise.all(Array.from(wanted).map(function (n) {
         return fetchJson(folder + "/" + n + ".json").then(function (file) {
-          if (!file.merged) { file.merged = true; merge(file.t); }
+          if (!file.merged) { file.merged = true; merge(file.t, file); }
         });
       }));
     }
 
+    // Han keys ("c" + character) are in meta.json: only spellings' keys have shards to fetch.
     function loadKeys(keys, meta) {
+      keys = keys.filter(function (key) { return key[0] !== "c"; });
       return loadHashed("lexicon", meta.lexicon, keys, function (table) {
         Object.keys(table).forEach(function (key) { table[key].forEach(function (term) { lexicon.add(term); }); });
       });
@@ -347,8 +368,9 @@
 
     function loadPostings(found, meta) {
       var wanted = found.map(function (t) { return t.term; }).filter(function (term) { return !postingsOf.has(term); });
-      return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table) {
+      return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table, file) {
         Object.keys(table).forEach(function (term) { if (!postingsOf.has(term)) postingsOf.set(term, table[term]); });
+        Object.keys(file.d || {}).forEach(function (number) { carried.set(Number(number), file.d[number]); });
       });
     }
 
@@ -410,6 +432,8 @@
           var found = matchTerms(analysis, meta, has, prefixTerms, prefix);
           var weak = weakPositions(analysis, found, meta);
           if (weak.size <= 1) return [analysis, found];
+          // The guesses only add terms: the postings of those found so far load meanwhile.
+          loadPostings(found, meta).catch(function () {});
           // Pinyin guesses for characters no word explains (homophone typos): their readings first.
           return loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).then(function () {
             var candidates = typoCandidates(analysis, found, meta, readingsOf);
@@ -432,18 +456,21 @@
       });
     }
 
-    // Results with what the page shows of them: the documents' chunks are loaded for the ranked ones.
+    // Results with what the page shows of them: most documents came with the postings; the chunks
+    // of the others are loaded, all at once.
     function describe(ranked, meta) {
-      var chunks = Array.from(new Set(ranked.map(function (r) { return Math.floor(r[0] / meta.docChunk); })));
-      return Promise.all(chunks.map(function (n) { return fetchJson("docs/" + n + ".json"); })).then(function () {
-        return Promise.all(ranked.map(function (r) {
-          return fetchJson("docs/" + Math.floor(r[0] / meta.docChunk) + ".json").then(function (chunk) {
-            var doc = chunk.d[r[0] % meta.docChunk];
-            return { id: doc[0], question: doc[1], breadcrumb: meta.categories[doc[2]].slice(), score: r[1],
-                     matched: r[2].slice(), weak: r[3] < meta.constants.weakShare };
-          });
-        }));
-      });
+      function docOf(number) {
+        if (carried.has(number)) return Promise.resolve(carried.get(number));
+        return fetchJson("docs/" + Math.floor(number / meta.docChunk) + ".json").then(function (chunk) {
+          return chunk.d[number % meta.docChunk];
+        });
+      }
+      return Promise.all(ranked.map(function (r) {
+        return docOf(r[0]).then(function (doc) {
+          return { id: doc[0], question: doc[1], breadcrumb: meta.categories[doc[2]].slice(), score: r[1],
+                   matched: r[2].slice(), weak: r[3] < meta.constants.weakShare };
+        });
+      }));
     }
 
     /** search(query, {limit, prefix}) → Promise of [{id, question, breadcrumb, score, matched}]. */
@@ -476,6 +503,8 @@
     return {
       format: format,
       meta: loadMeta,
+      /** What every query needs, fetched ahead of the first (meta.json); resolves when loaded. */
+      prefetch: loadMeta,
       steps: function (query, stepOptions) {
         stepOptions = stepOptions || {};
         return steps(String(query), stepOptions.limit || 10, !!stepOptions.prefix);
@@ -495,5 +524,6 @@
     fnv1a: fnv1a,
     decodePostings: decodePostings,
     termKey: termKey,
+    unpackTerms: unpackTerms,
   };
 });

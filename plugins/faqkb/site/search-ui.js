@@ -20,6 +20,18 @@
     },
   });
 
+  // What every query needs (meta.json: the ranking's facts and the Han lexicon) is fetched before
+  // the first query, so that typing waits only for the postings and documents it matches: when
+  // the page is idle, or as soon as a search box gets focus or a pointer. The engine fetches it
+  // once; a failure is retried by the query itself.
+  function prefetch() { engine.prefetch().catch(function () {}); }
+
+  function prefetchWhenIdle() {
+    var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 200); };
+    if (document.readyState === "complete") idle(prefetch);
+    else window.addEventListener("load", function () { idle(prefetch); });
+  }
+
   function withUrl(result) {
     return {
       id: result.id,
@@ -228,7 +240,11 @@
       clearTimeout(timer);
       timer = setTimeout(update, 40);
     });
-    input.addEventListener("focus", function () { if (input.value.trim() && popup.hasAttribute("data-query")) open(); });
+    input.addEventListener("focus", function () {
+      prefetch();
+      if (input.value.trim() && popup.hasAttribute("data-query")) open();
+    });
+    input.addEventListener("pointerdown", prefetch);
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown") { event.preventDefault(); if (popup.hidden) update(); else setActive(active + 1); }
       else if (event.key === "ArrowUp") { event.preventDefault(); setActive(active - 1); }
@@ -312,6 +328,7 @@
       if (input) attachBox(form, input, { limit: 8 });
     });
     var page = document.getElementById("faqkb-search-page");
+    prefetchWhenIdle();
     if (page) {
       resultsPage(page, query);
     } else if (query && header) {

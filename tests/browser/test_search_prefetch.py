@@ -1,0 +1,71 @@
+"""What a page fetches for the search before the shopper types, and what a first query still needs.
+
+On a phone network every round trip a query waits for costs 100–300 ms, so the page fetches what
+every query needs (meta.json: the ranking's per-entry facts and the Han lexicon) ahead of the first
+query: when the page is idle, or as soon as a search box gets focus or a pointer. A Chinese query
+then fetches only the postings of the terms it matched and the documents it shows.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+NO_IDLE = "window.requestIdleCallback = function () { return 0; };"  # a page that never gets idle time
+
+
+def search_files(requests: list[str]) -> list[str]:
+    """The search folder's files among request URLs, as "meta.json", "postings/3.json", …"""
+    out = []
+    for url in requests:
+        path = urlsplit(url).path
+        if path.startswith("/search/") and path.endswith(".json"):
+            out.append(path.split("/", 3)[3])
+    return out
+
+
+def watch_requests(page) -> list[str]:
+    seen: list[str] = []
+    page.on("request", lambda request: seen.append(request.url))
+    return seen
+
+
+def test_an_idle_page_fetches_what_every_query_needs_before_anyone_types(page, site_server):
+    seen = watch_requests(page)
+    with page.expect_response(lambda response: response.url.endswith("/meta.json")) as meta:
+        page.goto(site_server)
+    assert meta.value.ok
+    assert search_files(seen) == ["meta.json"]  # nothing a query alone needs
+
+
+def test_focusing_the_search_box_fetches_it_on_a_page_that_never_gets_idle(page, site_server):
+    page.add_init_script(NO_IDLE)
+    seen = watch_requests(page)
+    page.goto(site_server)
+    page.wait_for_load_state("networkidle")
+    assert search_files(seen) == []
+    with page.expect_response(lambda response: response.url.endswith("/meta.json")):
+        page.focus(".md-header .faqkb-search-input")
+    assert search_files(seen) == ["meta.json"]
+
+
+def test_after_the_prefetch_a_chinese_query_fetches_only_postings_and_documents(page, site_server):
+    page.add_init_script(NO_IDLE)
+    seen = watch_requests(page)
+    page.goto(site_server)
+    with page.expect_response(lambda response: response.url.endswith("/meta.json")):
+        page.focus(".md-header .faqkb-search-input")
+    before = len(seen)
+    page.keyboard.insert_text("退款多久到账")  # as a Chinese input method commits it
+    results = page.locator(".md-header .faqkb-results")
+    expect(results).to_have_attribute("data-query", "退款多久到账")
+    expect(results.locator(".faqkb-result").first).to_contain_text("退款多久能到账")
+    fetched = search_files(seen[before:])
+    folders = {name.split("/")[0] for name in fetched}
+    assert "postings" in folders and folders <= {"postings", "docs"}, fetched  # no meta.json again, no lexicon shard
+    docs = [name for name in fetched if name.startswith("docs/")]
+    assert len(docs) <= 6  # most results come with the postings: one round on HTTP/1.1
