@@ -358,8 +358,10 @@ class Renderer:
             }],
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        # Neither "</script>" nor "<!--" may appear inside a script element.
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        # Neither "</" (as in "</script>") nor "<!--" may appear inside a script element; JSON
+        # reads "\/" as "/" and "\u0021" as "!". Escaping every "<", ">" and "&" instead made the
+        # answer's markup most of the page's bytes.
+        text = text.replace("</", "<\\/").replace("<!", "<\\u0021")
         return f'<script type="application/ld+json">{text}</script>'
 
 
