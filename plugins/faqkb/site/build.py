@@ -175,7 +175,9 @@ class SiteBuild:
         self.search_key = search_folder(content)
         shown = content if settings.preview else published(content)  # the preview shows drafts too
         self._start_search(shown)
-        self.site = render_site(shown, problems, settings.options, self.session.answer_cache, settings.site_url)
+        # Only the preview renders again: a build keeps no rendered answers for later.
+        answers = self.session.answer_cache if settings.preview else None
+        self.site = render_site(shown, problems, settings.options, answers, settings.site_url)
         self.session.last_good = (self.site, self.search_key)
         if self.folders:
             self.staging = self.folders.staging

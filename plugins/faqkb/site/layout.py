@@ -28,7 +28,7 @@ def slot_page() -> Page:
     """The page of placeholders that MkDocs renders as the layout of every question page."""
     uri = question_uri(SLOT_ID)
     front = front_matter(SLOT_TITLE, SLOT_DESCRIPTION, "question")
-    return Page(uri, SLOT_TITLE, f"{front}\n\n{SLOT_CONTENT}\n", "question", SLOT_DESCRIPTION, SLOT_CONTENT)
+    return Page(uri, SLOT_TITLE, front, SLOT_CONTENT, "question", SLOT_DESCRIPTION)
 
 
 def layout_assets_url(slot_dest: str) -> str:
