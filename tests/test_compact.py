@@ -62,11 +62,7 @@ def test_json_data_keeps_its_value_without_escapes():
     assert json.loads(text) == data and "复制" in text and "</" not in text and "<!--" not in text
 
 
-def test_a_long_inline_script_moves_to_a_file_loaded_in_its_place():
+def test_inline_scripts_stay_inline():
     code = "var palette=1;" * 20
-    out = compact(page(f"<script>{code}</script>", "<script>short()</script>"), KEEP, "./")
-    [name] = out.files
-    assert re.fullmatch(r"layout\.[0-9a-f]{10}\.js", name) and out.files[name] == code + "\n"
-    assert f'<script src="./{name}"></script>' in out.html and "<script>short()</script>" in out.html
-    typed = f'<script type="module">{code}</script>'
-    assert typed in compact(page(typed), KEEP, "./").html
+    out = compact(page(f"<script>{code}</script>"), KEEP, "./")
+    assert f"<script>{code}</script>" in out.html and out.files == {}
