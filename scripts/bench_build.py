@@ -4,7 +4,7 @@
     .venv/bin/python scripts/bench_build.py [--questions 10000] [--seed 1] [--repeat 1]
                                             [--peer-timeout 900] [--peer-b-questions N]
                                             [--peers a,b] [--skip-peers] [--skip-faqkb]
-                                            [--workdir /tmp/faqkb-bench] [--keep]
+                                            [--workdir /tmp/faqkb-bench] [--keep] [--page-parts]
 
 First checks the generated tree with faqkb's own checker and prints that it is clean (the
 benchmark stops if it is not: a build of broken content stops before it renders anything).
@@ -19,7 +19,8 @@ Then builds, each in a process of its own (tests/harness/site.py: what `mkdocs b
            with --peer-timeout; --peer-b-questions runs it on a smaller tree instead).
 
 Reports wall time (median of --repeat runs, and each run), HTML pages, size of the site,
-peak memory and CPU time of the build process. Everything is written under --workdir, which
+peak memory and CPU time of the build process; with --page-parts, also the bytes of each part of
+the faqkb site's question pages, averaged over all of them (scripts/page_parts.py). Everything is written under --workdir, which
 is removed at the end (unless --keep); the project's own faq/ and site/ are never touched.
 Run it with the project's interpreter: .venv/bin/python scripts/bench_build.py.
 """
@@ -38,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the test harness
 import bench_support as S  # noqa: E402  (beside this script)
+import page_parts  # noqa: E402  (beside this script)
 from harness import gen_tree, site  # noqa: E402  (tests/harness)
 
 REPO = Path(__file__).resolve().parents[1]
@@ -114,6 +116,8 @@ class Target:
     site_bytes: int | None = None
     search_index_bytes: int | None = None
     log_tail: str = ""
+    page_parts: bool = False  # measure the parts of its question pages (the faqkb site only)
+    parts_report: str = ""
 
 
 def measure_site(target: Target) -> None:
@@ -138,6 +142,8 @@ def bench(target: Target, repeat: int, logs: Path, keep: bool) -> None:
               f"cpu {run.cpu_seconds:.1f} s)", flush=True)
         if run.ok and target.html_pages is None:
             measure_site(target)
+            if target.page_parts:
+                target.parts_report = page_parts.report(page_parts.site_parts(target.site))
         if run.status not in ("ok", "timeout"):
             target.log_tail = run.tail()
             print("   build output (last lines):\n" + "\n".join("   | " + l for l in target.log_tail.splitlines()))
@@ -196,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/faqkb-bench"),
                         help="scratch folder, removed afterwards (default /tmp/faqkb-bench)")
     parser.add_argument("--keep", action="store_true", help="keep --workdir (sources, sites and logs) for inspection")
+    parser.add_argument("--page-parts", action="store_true",
+                        help="print the bytes of each part of the faqkb site's question pages (scripts/page_parts.py)")
     args = parser.parse_args(argv)
     peers = set() if args.skip_peers else {p.strip().lower() for p in args.peers.split(",") if p.strip()}
     if peers - {"a", "b"}:
@@ -213,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
         _, content, config = generated_content(args.questions, args.seed, workdir / "faqkb")
         if not args.skip_faqkb:
             targets.append(Target("faqkb (faqkb + material)", args.questions, config,
-                                  config.parent / "site", args.build_timeout or None))
+                                  config.parent / "site", args.build_timeout or None, page_parts=args.page_parts))
         if "a" in peers:
             targets.append(Target("peer A: material, nav of categories only", args.questions,
                                   write_peer(content, workdir / "peer", "a", every_page=False),
@@ -236,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         header = ["site", "questions", "wall time", "runs (s)", "CPU time", "wall per 1k q", "HTML pages", "site size",
                   "search index", "peak RSS"]
         print(S.table(header, [summary_row(t) for t in targets], align="l" * len(header)))
+        for target in targets:
+            if target.parts_report:
+                print(f"\n{target.label}, parts of its question pages:\n{target.parts_report}")
         for target in targets:
             if target.log_tail:
                 print(f"\n{target.label} failed; last lines of its output:\n{target.log_tail}")

@@ -1,13 +1,16 @@
 """Question pages are filled into one layout rendered by MkDocs (faqkb.site.layout.QuestionLayout).
 
 The promise is that the result is what MkDocs and Material would have produced for each page on
-their own. This test holds faqkb to it: it builds the sample site with the plugin, then builds
-the same generated Markdown (every page, questions included) with plain MkDocs and Material and
-no faqkb plugin, and compares every question page byte for byte.
+their own, made smaller by faqkb.site.compact (the same page to a shopper). This test holds faqkb
+to it: it builds the sample site with the plugin, then builds the same generated Markdown (every
+page, questions included) with plain MkDocs and Material and no faqkb plugin, compacts each plain
+question page around its own content, and compares every question page byte for byte, and the
+files the compacted pages point at.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from harness.site import build_site, check_content, project_config, write_config
 
 from faqkb.content.check import check
 from faqkb.site.build import PALETTE_CSS, render_site
+from faqkb.site.compact import compact
 from faqkb.site.engine import material_icon_svg
 from faqkb.site.plugin import ASSETS, TEMPLATES
 from faqkb.site.layout import SLOT_CONTENT, QuestionLayout, slot_page
@@ -52,16 +56,31 @@ def both_sites(tmp_path_factory):
                          extra_css=["assets/faqkb/faqkb.css", PALETTE_CSS],
                          extra=dict(project["extra"], faqkb_search=f"search/{search_folder.name}/"),
                          theme=dict(project["theme"], custom_dir=str(TEMPLATES)))
-    return with_plugin, build_site(work / "plain-site", plain), [e.id for e in built.content.entries]
+    bodies = {page.uri.rsplit("/", 1)[-1][:-3]: page.body for page in built.questions}
+    return with_plugin, build_site(work / "plain-site", plain), bodies
 
 
-def test_every_question_page_is_what_mkdocs_renders_for_it(both_sites):
-    with_plugin, plain, ids = both_sites
-    assert len(ids) > 50
-    for entry_id in ids:
+def test_every_question_page_is_what_mkdocs_renders_for_it_compacted(both_sites):
+    with_plugin, plain, bodies = both_sites
+    assert len(bodies) > 50
+    files = {}
+    for entry_id, body in bodies.items():
         ours = (with_plugin / "q" / entry_id / "index.html").read_text(encoding="utf-8")
-        theirs = (plain / "q" / entry_id / "index.html").read_text(encoding="utf-8")
-        assert ours == theirs, f"q/{entry_id}/ differs from MkDocs' own rendering"
+        theirs = compact((plain / "q" / entry_id / "index.html").read_text(encoding="utf-8"), body, "../")
+        assert ours == theirs.html, f"q/{entry_id}/ differs from MkDocs' own rendering, compacted"
+        files.update(theirs.files)
+    assert sorted(files) == sorted(p.name for p in (with_plugin / "q").iterdir() if p.is_file())
+    for name, text in files.items():
+        assert (with_plugin / "q" / name).read_text(encoding="utf-8") == text
+
+
+def test_compacted_question_pages_keep_no_indentation_or_inline_icon(both_sites):
+    with_plugin, _, bodies = both_sites
+    page = (with_plugin / "q" / next(iter(bodies)) / "index.html").read_text(encoding="utf-8")
+    assert "\n " not in page and "\n\n" not in page.split('<nav class="faqkb-breadcrumb"')[0]
+    assert "<path" not in page.split('<div class="faqkb-answer"')[0]  # icons come from the sprite
+    assert '<use href="../icons.' in page
+    assert '<script id="__config" type="application/json">{"annotate":' in page
 
 
 def test_the_layout_page_itself_is_not_published(both_sites):
@@ -91,6 +110,9 @@ def test_without_directory_urls_every_question_is_one_html_file(tmp_path):
     config_file = write_config(tmp_path / "mkdocs.yml", docs_dir=str(ROOT / "faq"), use_directory_urls=False)
     build_site(tmp_path / "site", config_file)
     content, _ = check(ROOT / "faq")
-    assert sorted(p.name for p in (tmp_path / "site" / "q").iterdir()) == sorted(f"{e.id}.html" for e in content.entries)
+    pages = sorted(p.name for p in (tmp_path / "site" / "q").iterdir() if p.suffix == ".html")
+    assert pages == sorted(f"{e.id}.html" for e in content.entries)
     page = (tmp_path / "site" / "q" / "refund-time.html").read_text(encoding="utf-8")
     assert "退款多久能到账" in page and 'href="../index.html"' in page
+    [name] = set(re.findall(r'<use href="\./(icons\.[0-9a-f]+\.svg)#', page))
+    assert (tmp_path / "site" / "q" / name).is_file()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 _REASONS = {errno.EACCES: "没有权限", errno.EPERM: "不允许修改（文件或目录被锁定）", errno.EROFS: "文件系统是只读的",
@@ -10,11 +11,15 @@ _REASONS = {errno.EACCES: "没有权限", errno.EPERM: "不允许修改（文件
             errno.EISDIR: "这是一个目录", errno.EEXIST: "已经有同名的文件"}
 
 
-def write_files(folder: Path, files: dict[str, str | bytes]) -> None:
-    """Writes relative path → contents (text as UTF-8) under `folder`, creating folders as needed."""
-    for path, data in files.items():
+def write_files(folder: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> None:
+    """Writes relative path → contents (text as UTF-8) under `folder`, creating folders as needed.
+    `files` may be a mapping or (path, contents) pairs, written as they come."""
+    made: set[Path] = set()  # folders known to exist
+    for path, data in files.items() if isinstance(files, Mapping) else files:
         target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
         target.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
 
 

@@ -14,6 +14,7 @@ import logging
 import shutil
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,7 +175,9 @@ class SiteBuild:
         self.search_key = search_folder(content)
         shown = content if settings.preview else published(content)  # the preview shows drafts too
         self._start_search(shown)
-        self.site = render_site(shown, problems, settings.options, self.session.answer_cache, settings.site_url)
+        # Only the preview renders again: a build keeps no rendered answers for later.
+        answers = self.session.answer_cache if settings.preview else None
+        self.site = render_site(shown, problems, settings.options, answers, settings.site_url)
         self.session.last_good = (self.site, self.search_key)
         if self.folders:
             self.staging = self.folders.staging
@@ -255,17 +258,19 @@ class SiteBuild:
     def layout_rendered(self, output: str, site_dir: Path, slot_dest: str) -> None:
         """The theme's output for the layout page: a build starts writing the question pages now,
         while MkDocs renders the other pages."""
-        self.layout = QuestionLayout(output)
+        self.layout = QuestionLayout(output, slot_dest)
         if not self.settings.preview:
             self.question_writer = _Background(lambda: write_files(site_dir, self.question_pages(slot_dest)))
 
-    def question_pages(self, slot_dest: str) -> dict[str, str]:
-        """Site path → HTML of every question page, and of the redirects from renamed entries' old URLs."""
-        pages = dict(self.site.redirects)
+    def question_pages(self, slot_dest: str) -> Iterator[tuple[str, str]]:
+        """(site path, HTML) of every question page, of the files their layout points at, and of the
+        redirects from renamed entries' old URLs; one at a time, so that a build writes each page
+        as soon as it is filled instead of holding every page's HTML at once."""
+        yield from self.layout.files.items()
+        yield from self.site.redirects.items()
         for page in self.site.questions:
             entry_id = page.uri.rsplit("/", 1)[-1][:-3]
-            pages[slot_dest.replace(SLOT_ID, entry_id)] = self.layout.fill(page, entry_id)
-        return pages
+            yield slot_dest.replace(SLOT_ID, entry_id), self.layout.fill(page, entry_id)
 
     # -- on_post_build -----------------------------------------------------------------------------
     def finish(self, site_dir: Path, slot_dest: str, directory_urls: bool, strict_failed: bool) -> Path:
@@ -275,7 +280,7 @@ class SiteBuild:
             raise ContentError("问题页面的模板没有生成（faqkb 的占位页面被其他插件或设置排除了？）")
         self._remove_layout_page(site_dir, slot_dest, directory_urls)
         if self.settings.preview:
-            self.session.preview.write_pages(site_dir, self.question_pages(slot_dest))
+            self.session.preview.write_pages(site_dir, dict(self.question_pages(slot_dest)))
             self._preview_search(site_dir)
             return site_dir
         writer, self.question_writer = self.question_writer, None

@@ -63,10 +63,16 @@ class RenderOptions:
 class Page:
     uri: str  # source path MkDocs sees, e.g. "q/refund-time.md"
     title: str
-    markdown: str  # front matter and body
+    front: str  # the YAML front matter (front_matter())
+    body: str  # the HTML under it
     kind: str  # "home", "category", "question" or "search"
     description: str = ""
-    body: str = ""  # the HTML under the front matter
+
+    @property
+    def markdown(self) -> str:
+        """The page's source: front matter and body (made when asked: a large site's question
+        pages are never given to MkDocs, and holding each body twice was a tenth of the build's memory)."""
+        return f"{self.front}\n\n{self.body}\n"
 
 
 def question_uri(entry_id: str) -> str:
@@ -232,8 +238,7 @@ class Renderer:
             parts.append(f'<section class="faqkb-related"><h2>相关问题</h2><ul>{items}</ul></section>')
         parts.append(self._contact())
         parts.append(self._json_ld(entry, answer, uri))
-        body = "\n\n".join(parts[1:])
-        return Page(uri, entry.question, f"{parts[0]}\n\n{body}\n", "question", self.excerpts[entry.id], body)
+        return Page(uri, entry.question, parts[0], "\n\n".join(parts[1:]), "question", self.excerpts[entry.id])
 
     def category_page(self, category: Category) -> Page:
         uri = category_uri(category.path)
@@ -250,7 +255,7 @@ class Renderer:
         if category.entries:
             parts.append('<h2>常见问题</h2>\n' + self._question_list(uri, by_frequency(category.entries), excerpts=True))
         parts.append(self._contact())
-        return Page(uri, category.title, "\n\n".join(parts) + "\n", "category")
+        return Page(uri, category.title, parts[0], "\n\n".join(parts[1:]), "category")
 
     def home_page(self) -> Page:
         uri = "index.md"
@@ -272,7 +277,7 @@ class Renderer:
         if self.content.categories:
             parts.append('<h2 id="categories">问题分类</h2>\n'
                          + self._tiles(uri, sorted_categories(self.content.categories)))
-        return Page(uri, "首页", "\n\n".join(parts) + "\n", "home")
+        return Page(uri, "首页", parts[0], "\n\n".join(parts[1:]), "home")
 
     def search_page(self) -> Page:
         """The full results page (search/?q=...); the client fills it in."""
@@ -293,7 +298,7 @@ class Renderer:
             '<h2>热门问题</h2>' + self._question_list(uri, hot, excerpts=False, numbered=True)
             + self._contact() + '</div></div>',
         ]
-        return Page(uri, "搜索结果", "\n\n".join(parts) + "\n", "search")
+        return Page(uri, "搜索结果", parts[0], "\n\n".join(parts[1:]), "search")
 
     # -- pieces --------------------------------------------------------------------------------
     def _breadcrumb(self, uri: str, path: tuple[str, ...]) -> str:
@@ -358,8 +363,10 @@ class Renderer:
             }],
         }
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        # Neither "</script>" nor "<!--" may appear inside a script element.
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        # Neither "</" (as in "</script>") nor "<!--" may appear inside a script element; JSON
+        # reads "\/" as "/" and "\u0021" as "!". Escaping every "<", ">" and "&" instead made the
+        # answer's markup most of the page's bytes.
+        text = text.replace("</", "<\\/").replace("<!", "<\\u0021")
         return f'<script type="application/ld+json">{text}</script>'
 
 
