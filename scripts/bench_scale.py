@@ -22,10 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # the te
 import bench_build  # noqa: E402  (beside this script)
 import bench_support as S  # noqa: E402
 import page_parts  # noqa: E402
+from harness.site import build_process  # noqa: E402
 
 DEFAULT_SIZES = [1000, 10000, 50000]
 
@@ -77,38 +75,14 @@ def _children(pid: int) -> list[int]:
 
 def build(config: Path, log: Path, point: Point, timeout: float | None) -> None:
     """Builds config in a new process (tests/harness/site.py), sampling its memory; fills `point`."""
-    tests = str(Path(__file__).resolve().parents[1] / "tests")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1",
-               PYTHONPATH=os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")])))
+    def sample(pid: int) -> None:
+        point.main_mb = max(point.main_mb, _high_water_kb(pid) / 1024)
+        for child in _children(pid):
+            point.worker_mb = max(point.worker_mb, _high_water_kb(child) / 1024)
+
     point.load_before = os.getloadavg()[0]
-    with open(log, "wb") as out:
-        start = time.perf_counter()
-        process = subprocess.Popen([sys.executable, "-m", "harness.site", str(config)], cwd=config.parent,
-                                   stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-        timed_out = False
-        try:
-            while True:
-                pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-                if pid:
-                    break
-                point.main_mb = max(point.main_mb, _high_water_kb(process.pid) / 1024)
-                for child in _children(process.pid):
-                    point.worker_mb = max(point.worker_mb, _high_water_kb(child) / 1024)
-                if timeout and time.perf_counter() - start > timeout:
-                    os.killpg(process.pid, signal.SIGKILL)
-                    _, status, usage = os.wait4(process.pid, 0)
-                    timed_out = True
-                    break
-                time.sleep(0.1)
-        except BaseException:
-            os.killpg(process.pid, signal.SIGKILL)
-            os.wait4(process.pid, 0)
-            raise
-        point.wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    point.status = "timeout" if timed_out else "ok" if code == 0 else f"failed (exit {code})"
-    point.cpu = usage.ru_utime + usage.ru_stime
-    point.peak_mb = usage.ru_maxrss / 1024
+    run = build_process(config, log, timeout=timeout, while_running=sample)
+    point.wall, point.status, point.cpu, point.peak_mb = run.seconds, run.status, run.cpu_seconds, run.peak_mb
     point.load_after = os.getloadavg()[0]
 
 

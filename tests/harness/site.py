@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,10 +81,12 @@ class BuildRun:
         return "\n".join(self.log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
-def build_process(config_file: Path, log: Path, *, timeout: float | None = None) -> BuildRun:
+def build_process(config_file: Path, log: Path, *, timeout: float | None = None,
+                  while_running: Callable[[int], None] | None = None) -> BuildRun:
     """build_site() of config_file in a new process (group), its output in `log`, stopped (the
-    whole group) after `timeout` seconds. A failure prints the whole exception chain, which the
-    CLI hides (a crash in faqkb's search worker needs its traceback)."""
+    whole group) after `timeout` seconds; `while_running(pid)` is called at every poll (a benchmark
+    samples memory). A failure prints the whole exception chain, which the CLI hides (a crash in
+    faqkb's search worker needs its traceback)."""
     tests = str(Path(__file__).resolve().parents[1])
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONUNBUFFERED="1",
                PYTHONPATH=os.pathsep.join(filter(None, [tests, os.environ.get("PYTHONPATH")])))
@@ -97,6 +100,8 @@ def build_process(config_file: Path, log: Path, *, timeout: float | None = None)
                 pid, status, usage = os.wait4(process.pid, os.WNOHANG)
                 if pid:
                     break
+                if while_running:
+                    while_running(process.pid)
                 if timeout and time.perf_counter() - start > timeout:
                     os.killpg(process.pid, signal.SIGKILL)
                     _, status, usage = os.wait4(process.pid, 0)
