@@ -38,6 +38,16 @@ def tab_to(page, matches, backwards: bool = False) -> dict:
     pytest.fail("Tab never reached the control; it visited: " + " | ".join(visited))
 
 
+def back_home_with_shift_tab(page, home_url: str) -> None:
+    """Shift+Tab back to the breadcrumb's 首页 link and follow it to the home page."""
+    home = tab_to(page, lambda e: e["text"] == "首页" and page.evaluate(
+        "document.activeElement.closest('.faqkb-breadcrumb') !== null"), backwards=True)
+    assert home["tag"] == "A"
+    page.keyboard.press("Enter")
+    page.wait_for_url(home_url)
+    expect(page.locator("h2#hot")).to_be_visible()
+
+
 def test_keyboard_only_from_home_to_a_question_its_related_links_and_back(page, site_server):
     page.goto(site_server)
     hot = tab_to(page, lambda e: e["href"].endswith("refund-time/"))
@@ -47,12 +57,7 @@ def test_keyboard_only_from_home_to_a_question_its_related_links_and_back(page, 
     related = tab_to(page, lambda e: e["href"].endswith("refund-not-received/")
                      and page.evaluate("document.activeElement.closest('.faqkb-related') !== null"))
     assert related["text"] == "显示退款成功，但我没收到钱怎么办？"
-    home = tab_to(page, lambda e: e["text"] == "首页" and page.evaluate(
-        "document.activeElement.closest('.faqkb-breadcrumb') !== null"), backwards=True)
-    assert home["tag"] == "A"
-    page.keyboard.press("Enter")
-    page.wait_for_url(site_server)
-    expect(page.locator("h2#hot")).to_be_visible()
+    back_home_with_shift_tab(page, site_server)
 
 
 def test_keyboard_only_past_the_related_links_to_the_helpful_vote_and_back(page, analytics_site):
@@ -67,12 +72,7 @@ def test_keyboard_only_past_the_related_links_to_the_helpful_vote_and_back(page,
     assert reason["text"] == "没解决我的问题"
     page.keyboard.press("Space")
     expect(page.locator(".faqkb-vote").get_by_role("status")).to_have_text("感谢您的反馈，我们会改进这个回答。")
-    home = tab_to(page, lambda e: e["text"] == "首页" and page.evaluate(
-        "document.activeElement.closest('.faqkb-breadcrumb') !== null"), backwards=True)
-    assert home["tag"] == "A"
-    page.keyboard.press("Enter")
-    page.wait_for_url(analytics_site)
-    expect(page.locator("h2#hot")).to_be_visible()
+    back_home_with_shift_tab(page, analytics_site)
 
 
 def test_the_search_box_is_a_combobox_that_announces_what_it_found(page, site_server):
