@@ -115,8 +115,9 @@ def _hashed(prefix: str, by_key: dict[str, dict], target: int, extra=None) -> tu
     merged: dict[int, dict] = {}
     keys: dict[int, list[str]] = {}
     for key in sorted(by_key):
-        merged.setdefault(fnv1a(key) % count, {}).update(by_key[key])
-        keys.setdefault(fnv1a(key) % count, []).append(key)
+        n = fnv1a(key) % count
+        merged.setdefault(n, {}).update(by_key[key])
+        keys.setdefault(n, []).append(key)
     # every file exists, even empty: the client fetches by hash
     return count, {f"{prefix}/{n}.json": _dumps({"v": FORMAT_VERSION, "t": merged.get(n, {}),
                                                  **(extra(keys.get(n, [])) if extra else {})})
