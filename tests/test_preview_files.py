@@ -125,7 +125,7 @@ def test_after_close_nothing_is_written_and_the_held_files_are_gone(tmp_path, wr
     preview.hold(site)
     content, _ = check(write_tree({"a/_category.yml": "title: 账户\n",
                                    "a/x.yml": "- id: x\n  question: 怎么改密码？\n  answer: 在设置里改。\n  frequency: 1\n"}))
-    preview.job = SearchJob(content, processes=1)
+    preview.job = SearchJob(content)
 
     preview.close()
 

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from whoosh import fields, formats, scoring
+from whoosh.filedb.filestore import RamStorage
+from whoosh.system import pack_uint
 
 from faqkb.search import query as search
 from faqkb.search.version import FORMAT_VERSION
@@ -199,17 +202,65 @@ def test_an_entry_whose_words_are_all_common_is_found(write_tree):
     assert [r.id for r in Searcher(data, pinyin).search("花呗逾期额度", limit=3)][0] == "target"
 
 
-@pytest.mark.slow
-def test_scores_read_by_whole_blocks_equal_whoosh_posting_by_posting_for_any_split(write_tree, monkeypatch):
-    import faqkb.search.index
+class CountedText(fields.FieldType):
+    """A whoosh field whose value is a Counter of faqkb's terms, so that whoosh indexes exactly them."""
 
-    content, _ = common_words_tree(write_tree)
-    fast, _ = search_data(content)
-    parallel, _ = search_data(content, processes=2)
-    monkeypatch.setattr(faqkb.search.index, "_frequencies", lambda matcher: matcher.items_as("weight"))
-    reference, _ = search_data(content)
-    assert fast.terms == reference.terms
-    assert parallel.terms == reference.terms
+    indexed = scorable = True
+    stored = unique = False
+    vector = analyzer = None
+
+    def __init__(self):
+        self.format = formats.Frequency()
+
+    def index(self, value, **kwargs):
+        for term, count in value.items():
+            yield term.encode("utf-8"), count, float(count), pack_uint(count)
+
+
+def whoosh_scores(documents: list[dict], boosts: list[float]) -> dict[str, list[tuple[int, int]]]:
+    """The reference: the same terms indexed by whoosh and scored by whoosh's own BM25F scorer,
+    field by field, weighted and boosted as faqkb does; best first."""
+    from faqkb.search.index import BM25_B, BM25_K1, FIELD_WEIGHTS, SCORE_SCALE
+
+    schema = fields.Schema(number=fields.NUMERIC(stored=True), **{name: CountedText() for name in FIELD_WEIGHTS})
+    index = RamStorage().create_index(schema)
+    writer = index.writer()
+    for number, fields_ in enumerate(documents):
+        writer.add_document(number=number, **fields_)
+    writer.commit()
+    model = scoring.BM25F(B=BM25_B, K1=BM25_K1)
+    totals: dict[str, dict[int, float]] = {}
+    with index.searcher(weighting=model) as searcher:
+        numbers = {docnum: stored["number"] for docnum, stored in searcher.reader().iter_docs()}
+        for name, weight in FIELD_WEIGHTS.items():
+            for raw in searcher.reader().lexicon(name):
+                scorer = model.scorer(searcher, name, raw)
+                matcher = searcher.reader().postings(name, raw)
+                table = totals.setdefault(raw.decode("utf-8"), {})
+                while matcher.is_active():
+                    number = numbers[matcher.id()]
+                    table[number] = table.get(number, 0.0) + weight * scorer.score(matcher)
+                    matcher.next()
+    return {term: sorted(((n, score) for n, value in table.items()
+                          if (score := round(value * boosts[n] * SCORE_SCALE)) > 0), key=lambda item: (-item[1], item[0]))
+            for term, table in totals.items()}
+
+
+@pytest.mark.slow
+def test_scores_equal_whoosh_bm25f_over_a_whoosh_index_of_the_same_terms(sample, monkeypatch):
+    import faqkb.search.index as index
+
+    content = sample[0]
+    recorded = []
+    counts_of = index._Counts.of
+    monkeypatch.setattr(index._Counts, "of", lambda documents: counts_of(recorded.append(list(documents)) or recorded[0]))
+    ours, _ = search_data(content)
+    reference = whoosh_scores(recorded[0], index._frequency_boosts(index.ordered_entries(content)[0]))
+    assert ours.terms.keys() == {term for term, scored in reference.items() if scored}
+    for term, postings in ours.terms.items():
+        scored = min(len(postings), index.SCORED_POSTINGS)
+        assert postings[:scored] == reference[term][:scored], term
+        assert {n for n, _ in postings} <= {n for n, _ in reference[term]}, term
 
 
 def test_scattered_single_characters_are_not_an_answer(sample):

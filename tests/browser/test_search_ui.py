@@ -1,6 +1,6 @@
 """Search as a shopper uses it, in headless Chromium, on the built sample site.
 
-The browser client must rank exactly like `faqkb search` (the Python reference over the whoosh
+The browser client must rank exactly like `faqkb search` (the Python reference over the BM25F
 scores): the agreement test runs the whole query set through both.
 """
 

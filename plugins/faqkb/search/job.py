@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import os
 import signal
 import sys
 from pathlib import Path
@@ -17,19 +16,19 @@ from .text import pinyin_table
 from .version import rules_fingerprint
 
 
-def search_data(content: Content, processes: int = 1) -> tuple[SearchData, dict[str, list[str]]]:
+def search_data(content: Content) -> tuple[SearchData, dict[str, list[str]]]:
     """The scored term table and the pinyin table both searches read."""
-    data = build_search_data(content, processes=processes)
+    data = build_search_data(content)
     return data, pinyin_table(ch for term in data.terms for ch in term)
 
 
-def build_search_files(content: Content, processes: int = 1, write_to: Path | None = None) -> dict[str, bytes]:
+def build_search_files(content: Content, write_to: Path | None = None) -> dict[str, bytes]:
     """Index, score and export: the static search files (runs in a worker process during builds).
 
     With `write_to`, the worker writes them into that folder itself and returns nothing: writing
     thousands of files then overlaps with the pages being written by the main process.
     """
-    files = export_search(*search_data(content, processes=processes))
+    files = export_search(*search_data(content))
     if write_to is None:
         return files
     write_files(write_to, files)
@@ -52,16 +51,12 @@ def content_fingerprint(content: Content) -> str:
 class SearchJob:
     """Builds the search files in another process while MkDocs renders the pages in this one."""
 
-    def __init__(self, content: Content, processes: int | None = None, write_to: Path | None = None):
+    def __init__(self, content: Content, write_to: Path | None = None):
         # Forked, the worker starts with the content in memory instead of receiving it pickled.
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        # By default the worker splits the indexing over every core but one: this process renders
-        # the answers and writes the question pages meanwhile, and since the index got cheaper
-        # that is the longer path (on 2 cores, a second index process only slowed the pages down).
-        processes = processes or min(max(1, (os.cpu_count() or 1) - 1), 4)
         self.folder = search_folder(content)
         self._results, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_search_worker, args=(sender, content, processes, write_to),
+        self._process = context.Process(target=_search_worker, args=(sender, content, write_to),
                                         name="faqkb-search")
         self._process.start()
         sender.close()
@@ -85,11 +80,11 @@ class SearchJob:
         self._results.close()
 
 
-def _search_worker(sender, content: Content, processes: int, write_to: Path | None) -> None:
+def _search_worker(sender, content: Content, write_to: Path | None) -> None:
     # Cancelled (terminated), exit through Python so that the index parts are stopped too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
-        sender.send(build_search_files(content, processes, write_to))
+        sender.send(build_search_files(content, write_to))
     except BaseException as error:  # re-raised in the build's process, with this traceback as text
         import traceback
 

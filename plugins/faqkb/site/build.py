@@ -209,17 +209,15 @@ class SiteBuild:
             self.site = render_site(Content(content.root), [], self.settings.options)
 
     def _start_search(self, content: Content) -> None:
-        """Indexes in other processes while the pages render here, unless the files are at hand."""
+        """Indexes in another process while the pages render here, unless the files are at hand."""
         session = self.session
         session.search_files = {k: v for k, v in session.search_files.items() if k == self.search_key}
         if self.search_key in session.search_files or session.preview.search_key == self.search_key:
             return
-        # The preview leaves a core to MkDocs, so that the page the writer is looking at comes back
-        # first. A build's worker writes the files itself, beside the site.
+        # A build's worker writes the files itself, beside the site.
         if self.folders:
             self.search_side = self.folders.search
-        self.search_job = SearchJob(content, processes=1 if self.settings.preview else None,
-                                    write_to=self.search_side / self.search_key if self.search_side else None)
+        self.search_job = SearchJob(content, write_to=self.search_side / self.search_key if self.search_side else None)
 
     def config_changes(self, docs_dir: str) -> dict[str, str]:
         """What MkDocs' config must say for this build: the staging folder to write into; and, in
