@@ -19,12 +19,14 @@ LINK_TARGET_MISSING = {"FAQ401", "FAQ402"}
 
 def check(content_dir: Path | str, *, display_base: Path | str | None = None, max_depth: int = 4,
           today: dt.date | None = None,
-          icon_exists: Callable[[str], bool] | None = None) -> tuple[Content, list[Problem]]:
+          icon_exists: Callable[[str], bool] | None = None,
+          parsed_files: dict | None = None) -> tuple[Content, list[Problem]]:
     """The content under `content_dir` and every problem in it.
 
     `today` (default: today in Beijing) is the latest date an answer may say it was checked.
+    `parsed_files` is load_content's.
     """
-    content, problems = load_content(content_dir, display_base)
+    content, problems = load_content(content_dir, display_base, parsed_files)
     checks = validate(content, max_depth=max_depth, today=today or shop_today(), icon_exists=icon_exists)
     if any(p.code in UNREADABLE_FILE for p in problems):
         # The entries of a file that cannot be read are missing, so every link to them would be

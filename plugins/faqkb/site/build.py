@@ -105,6 +105,7 @@ class Session:
         self.log = log
         self.last_good: tuple[RenderedSite, str] | None = None  # served again while the content has errors
         self.answer_cache: dict = {}  # rendered answers, reused when unchanged
+        self.parsed_files: dict = {}  # parsed content files, reused when unchanged (load_content)
         self.search_files: dict[str, dict[str, bytes]] = {}  # content's search folder → files, the latest only
         self.preview = PreviewFiles()
         self._empty: tempfile.TemporaryDirectory | None = None
@@ -164,7 +165,8 @@ class SiteBuild:
             self._lock_site()
         content, problems = check(settings.content_dir, display_base=settings.display_base,
                                   max_depth=settings.max_depth, today=settings.today,
-                                  icon_exists=settings.icon_exists)
+                                  icon_exists=settings.icon_exists,
+                                  parsed_files=self.session.parsed_files if settings.preview else None)
         warnings = [p for p in problems if not p.is_error]
         self.unwalkable = any(p.code in UNWALKABLE for p in problems)
         if any(p.is_error for p in problems) or (settings.strict and warnings):
