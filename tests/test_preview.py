@@ -113,3 +113,27 @@ def test_a_preview_started_on_broken_content_lists_the_problems_safely_and_recov
         assert not any("Traceback" in line for line in server.lines), "\n".join(server.lines)
     finally:
         server.stop()
+
+
+def test_the_preview_parses_again_only_the_files_that_changed(write_tree, monkeypatch):
+    import faqkb.content.load as load
+
+    faq = write_tree({"a/_category.yml": "title: 账户\n",
+                      "a/x.yml": "- id: x\n  question: 怎么改密码？\n  answer: 在设置里改。\n  frequency: 1\n",
+                      "a/y.yml": "- id: y\n  question: 怎么注销？\n  answer: 联系客服。\n  frequency: 1\n"})
+    parsed_files, parsed = {}, []
+    read = load._read_yaml_bytes
+    monkeypatch.setattr(load, "_read_yaml_bytes", lambda raw, display: parsed.append(display) or read(raw, display))
+    load.load_content(faq, parsed_files=parsed_files)
+    assert sorted(parsed) == ["faq/a/_category.yml", "faq/a/x.yml", "faq/a/y.yml"]
+
+    parsed.clear()
+    (faq / "a" / "y.yml").write_text("- id: y\n  question: 怎么注销账户？\n  answer: 联系客服。\n  frequency: 1\n",
+                                     encoding="utf-8")
+    content, _ = load.load_content(faq, parsed_files=parsed_files)
+    assert parsed == ["faq/a/y.yml"]
+    assert [e.question for e in content.categories[0].entries] == ["怎么改密码？", "怎么注销账户？"]
+
+    parsed.clear()
+    load.load_content(faq)  # a build keeps nothing
+    assert len(parsed) == 3
