@@ -15,10 +15,18 @@ def page(middle: str = "", after: str = "") -> str:
     return f"<html>\n  <body>\n    {middle}\n\n    {KEEP}\n      {after}\n  </body>\n</html>\n"
 
 
-def test_indentation_and_blank_lines_go_and_every_line_break_stays_one():
-    out = compact(page("<p>\n      标题\n    </p>"), KEEP, "../")
-    assert out.html == f"<html>\n<body>\n<p>\n标题\n</p>\n{KEEP}\n</body>\n</html>\n"
+def test_indentation_and_blank_lines_go_and_a_line_break_among_inline_elements_stays_one():
+    out = compact(page("<span>\n      标题\n    </span>"), KEEP, "../")
+    assert out.html == f"<html><body><span>\n标题\n</span>\n{KEEP}\n</body></html>\n"
     assert out.files == {}
+
+
+def test_a_line_break_next_to_a_block_tag_or_inside_head_goes():
+    html = ('<html>\n<head>\n<meta charset="utf-8">\n<title>标题</title>\n</head>\n<body>\n'
+            '<div>\n<a href="x">甲</a>\n<a href="y">乙</a>\n<label>丙</label>\n</div>\n' + KEEP + '\n</body>\n</html>\n')
+    out = compact(html, KEEP, "../").html
+    assert out.startswith('<html><head><meta charset="utf-8"><title>标题</title></head><body>'
+                          '<div><a href="x">甲</a>\n<a href="y">乙</a>\n<label>丙</label></div>\n' + KEEP)
 
 
 def test_the_kept_part_is_left_byte_for_byte():
@@ -28,8 +36,10 @@ def test_the_kept_part_is_left_byte_for_byte():
 
 
 def test_pre_textarea_and_scripts_keep_their_spaces():
-    middle = "<pre>  a\n\n    b</pre><textarea>\n  x</textarea><script>if(a)\n  b()</script>"
-    assert middle in compact(page(middle), KEEP, "../").html
+    middle = "<pre>  a\n\n    b</pre><textarea>\n  x</textarea>"
+    script = '<script type="module">if(a)\n  b()</script>'
+    assert middle + script in compact(page(middle + script), KEEP, "../").html
+    assert list(compact(page("<script>if(a)\n  b()</script>"), KEEP, "../").files.values()) == ["if(a)\n  b()"]
 
 
 def test_a_non_breaking_or_ideographic_space_is_text_and_stays():
@@ -62,7 +72,38 @@ def test_json_data_keeps_its_value_without_escapes():
     assert json.loads(text) == data and "复制" in text and "</" not in text and "<!--" not in text
 
 
-def test_inline_scripts_stay_inline():
-    code = "var palette=1;" * 20
-    out = compact(page(f"<script>{code}</script>"), KEEP, "./")
-    assert f"<script>{code}</script>" in out.html and out.files == {}
+def test_inline_scripts_move_to_files_named_after_them_in_the_same_places():
+    first, second = "var palette=1;" * 20, "__md_scope=new URL('../..',location)"
+    data = '<script id="__config" type="application/json">{"a":1}</script>'
+    loaded = '<script src="../../assets/bundle.js"></script>'
+    out = compact(page(f"<script>{first}</script><p>中</p><script>{second}</script>", data + loaded), KEEP, "../")
+    names = re.findall(r'<script src="\.\./(inline\.[0-9a-f]{10}\.js)"></script>', out.html)
+    assert [out.files[name] for name in names] == [first, second]
+    assert out.html.index(names[0]) < out.html.index("<p>中</p>") < out.html.index(names[1]) < out.html.index(KEEP)
+    assert data in out.html and loaded in out.html and "<script>" not in out.html
+
+
+TOC = ('<div class="md-sidebar md-sidebar--secondary" data-md-component="sidebar" data-md-type="toc" hidden>\n'
+       '  <div class="md-sidebar__scrollwrap">\n    <div class="md-sidebar__inner">\n'
+       '      <nav class="md-nav md-nav--secondary" aria-label="目录">\n      </nav>\n    </div>\n  </div>\n</div>\n')
+
+
+def test_the_empty_hidden_table_of_contents_goes_and_one_with_links_stays():
+    assert "md-sidebar--secondary" not in compact(page(TOC + "<p>正文</p>"), KEEP, "../").html
+    filled = TOC.replace("</nav>", '<ul><li><a href="#a">甲</a></li></ul></nav>')
+    assert '<a href="#a">甲</a>' in compact(page(filled), KEEP, "../").html
+    shown = TOC.replace(" hidden>", ">")
+    assert "md-sidebar--secondary" in compact(page(shown), KEEP, "../").html
+
+
+def test_materials_search_texts_go_from_its_config_only_when_its_search_box_is_not_on_the_page():
+    data = {"translations": {"clipboard.copy": "复制", "search.result.none": "没有", "select.version": "版本"}}
+    script = f'<script id="__config" type="application/json">{json.dumps(data)}</script>'
+
+    def translations(html: str) -> dict:
+        out = compact(html, KEEP, "../").html
+        return json.loads(re.search(r'type="application/json">(.*?)</script>', out).group(1))["translations"]
+
+    assert translations(page(after=script)) == {"clipboard.copy": "复制"}
+    with_search = page('<div data-md-component="search"></div>', script)
+    assert translations(with_search) == {"clipboard.copy": "复制", "search.result.none": "没有"}

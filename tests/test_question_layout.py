@@ -11,21 +11,15 @@ files the compacted pages point at.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from harness.site import build_site, check_content, project_config, write_config
+from harness.plain import faqkb_and_plain_sites
+from harness.site import build_site, write_config
 
 from faqkb.content.check import check
-from faqkb.site.build import PALETTE_CSS, render_site
 from faqkb.site.compact import compact
-from faqkb.site.engine import material_icon_svg
-from faqkb.site.plugin import ASSETS, TEMPLATES
 from faqkb.site.layout import SLOT_CONTENT, QuestionLayout, slot_page
-from faqkb.site.render import Contact, RenderOptions
-from faqkb.site.palette import palette
-from faqkb.site.scripts import SEARCH_SCRIPT, search_script
 
 pytestmark = pytest.mark.slow  # two real mkdocs builds
 
@@ -34,30 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def both_sites(tmp_path_factory):
-    work = tmp_path_factory.mktemp("layout")
-    with_plugin = build_site(work / "faqkb-site")
-
-    project = project_config()
-    settings = project["plugins"][0]["faqkb"]
-    options = RenderOptions(hot_count=settings["hot_questions"], contact=Contact(**settings["contact"]),
-                            home_heading=settings["home_heading"], icon_svg=material_icon_svg)
-    content, problems = check_content(ROOT / "faq", display_base=ROOT)
-    built = render_site(content, problems, options)
-    assert not built.has_errors
-    docs = work / "docs"
-    for page in built.pages:
-        (docs / page.uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / page.uri).write_text(page.markdown, encoding="utf-8")
-    shutil.copytree(ASSETS, docs / "assets" / "faqkb")
-    (docs / SEARCH_SCRIPT).write_text(search_script(), encoding="utf-8")
-    (docs / PALETTE_CSS).write_text(palette(settings["brand_color"]).css, encoding="utf-8")
-    search_folder = next(p for p in (with_plugin / "search").iterdir() if p.is_dir())
-    plain = write_config(work / "plain.yml", docs_dir=str(docs), plugins=[], nav=built.navigation,
-                         extra_css=["assets/faqkb/faqkb.css", PALETTE_CSS],
-                         extra=dict(project["extra"], faqkb_search=f"search/{search_folder.name}/"),
-                         theme=dict(project["theme"], custom_dir=str(TEMPLATES)))
-    bodies = {page.uri.rsplit("/", 1)[-1][:-3]: page.body for page in built.questions}
-    return with_plugin, build_site(work / "plain-site", plain), bodies
+    return faqkb_and_plain_sites(tmp_path_factory.mktemp("layout"))
 
 
 def test_every_question_page_is_what_mkdocs_renders_for_it_compacted(both_sites):

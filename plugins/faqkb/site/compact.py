@@ -10,13 +10,16 @@ rewrites the theme's output once, before the questions are filled in:
 - Inline `<svg>` icons become `<svg viewBox=…><use href="…#iN"/></svg>` pointing into one sprite
   file that browsers download once and cache; the icon is drawn the same, in the same box and
   colour (`<use>` inherits the `fill: currentcolor` the theme sets).
+- Line breaks between tags go where no text can be laid out around them: inside `<head>`, and
+  next to a block-level tag (a `<div>`, `<li>`, `<nav>`...), where white space is never drawn.
 - JSON data blocks (`<script type="application/json">`, Material's `__config`) are written again
-  without `\\uXXXX` escapes and spaces: the same value, in fewer bytes.
-
-Material's inline scripts stay inline. Moved into files loaded by `<script src>` in the same
-place they save about 900 bytes a page; that was backed out while a hang of the analytics browser
-tests was suspected of coming from it, and the hang later showed without it too (a test-side
-teardown wait, see tests/browser/conftest.py). Moving them is the next step to 10 KB a page.
+  without `\\uXXXX` escapes and spaces: the same value, in fewer bytes. From Material's config go
+  the translations of its own search and version selector when the page has neither (Material
+  reads them only there).
+- Material's inline scripts (its localStorage helpers, the saved colour scheme, the tab from the
+  address) move into files loaded by `<script src>` in the same place: they still run in the
+  same order before the page is drawn, and are downloaded once for every question page.
+- The table of contents' sidebar goes when it is empty and hidden (always, on a question page).
 
 The part given as `keep` (the question's own HTML, or its placeholder) is left byte for byte.
 """
@@ -32,6 +35,18 @@ _SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.S)
 _VIEWBOX = re.compile(r'\bviewBox="([^"]*)"')
 _JSON_SCRIPT = re.compile(r'(<script\b[^>]*\btype="application/json"[^>]*>)(.*?)(</script>)', re.S)
 _LINE_SPACE = re.compile(r"[ \t]*\n[ \t\r\n]*")  # a line break with the blanks around it, and blank lines after it
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)  # no type, no src: plain JavaScript
+_TAG_BREAK = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^<>]*>\n(?=<(/?)([a-zA-Z][\w-]*))")
+# Elements a browser lays out as blocks: white space next to their tags starts or ends a line,
+# where it is not drawn. (Not script, label, input, button...: inline, or hidden among inline text.)
+_BLOCK_ELEMENTS = frozenset("html body div nav ul ol li header footer main article section aside form p h1 h2 h3 h4 "
+                            "h5 h6 table thead tbody tr td th dialog".split())
+_EMPTY_HIDDEN_TOC = re.compile(
+    r'<div class="md-sidebar md-sidebar--secondary"[^>]*\bhidden>\s*<div class="md-sidebar__scrollwrap">\s*'
+    r'<div class="md-sidebar__inner">\s*<nav class="md-nav md-nav--secondary"[^>]*>\s*</nav>\s*</div>\s*</div>\s*'
+    r'</div>\s*')
+# Material's own search and version selector; their texts in its config are read by them only.
+_UNUSED_WITHOUT = {"search.": 'data-md-component="search"', "select.": 'class="md-version'}
 
 
 class Compacted:
@@ -63,8 +78,20 @@ def compact(html: str, keep: str, asset_url: str) -> Compacted:
         name = content_name("icons", sprite, "svg")
         files[name] = sprite
         before, after = (part.replace(_SPRITE, asset_url + name) for part in (before, after))
-    before, after = (_compact_text(part) for part in (before, after))
+    before, after = (_EMPTY_HIDDEN_TOC.sub("", part) for part in (before, after))
+    unused = tuple(prefix for prefix, marker in _UNUSED_WITHOUT.items() if marker not in html)
+    before, after = (_compact_text(part, unused) for part in (before, after))
+    before, after = (_scripts_to_files(part, files, asset_url) for part in (before, after))
     return Compacted(before + keep + after, files)
+
+
+def _scripts_to_files(html: str, files: dict[str, str], asset_url: str) -> str:
+    def replace(match: re.Match) -> str:
+        name = content_name("inline", match.group(1), "js")
+        files[name] = match.group(1)
+        return f'<script src="{asset_url}{name}"></script>'
+
+    return _INLINE_SCRIPT.sub(replace, html)
 
 
 _SPRITE = "\x00sprite\x00"
@@ -84,22 +111,46 @@ def _icons_to_sprite(html: str, symbols: dict[str, str]) -> str:
     return _SVG.sub(replace, html)
 
 
-def _compact_text(html: str) -> str:
+def _compact_text(html: str, unused_translations: tuple[str, ...] = ()) -> str:
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return _compact_pieces(html, unused_translations, in_head=False)
+    return (_compact_pieces(html[:head_end], unused_translations, in_head=True).rstrip("\n")
+            + _compact_pieces(html[head_end:], unused_translations, in_head=False))
+
+
+def _compact_pieces(html: str, unused_translations: tuple[str, ...], in_head: bool) -> str:
     pieces = _RAW.split(html)
     out = []
     for number, piece in enumerate(pieces):
         if number % 2:  # <pre>, <textarea> or <script>: spaces are content
-            out.append(_JSON_SCRIPT.sub(_compact_json, piece))
-        else:
-            out.append(_LINE_SPACE.sub("\n", piece))
+            out.append(_JSON_SCRIPT.sub(lambda match: _compact_json(match, unused_translations), piece))
+            continue
+        # the tags either side of this piece, so that a break next to them can be judged
+        before = pieces[number - 1][pieces[number - 1].rfind("<"):] if number else ""
+        after = pieces[number + 1][:pieces[number + 1].find(">") + 1] if number + 1 < len(pieces) else ""
+        text = before + _LINE_SPACE.sub("\n", piece) + after
+        text = _TAG_BREAK.sub(lambda match: _tag_break(match, in_head), text)
+        out.append(text[len(before):len(text) - len(after)])
     return "".join(out)
 
 
-def _compact_json(match: re.Match) -> str:
+def _tag_break(match: re.Match, in_head: bool) -> str:
+    """A line break between two tags, gone in <head> (nothing there is drawn) and next to a
+    block-level element's tag."""
+    if in_head or match.group(2).lower() in _BLOCK_ELEMENTS or match.group(4).lower() in _BLOCK_ELEMENTS:
+        return match.group(0)[:-1]
+    return match.group(0)
+
+
+def _compact_json(match: re.Match, unused_translations: tuple[str, ...] = ()) -> str:
     try:
         value = json.loads(match.group(2))
     except ValueError:
         return match.group(0)
+    if unused_translations and isinstance(value, dict) and isinstance(value.get("translations"), dict):
+        value["translations"] = {key: text for key, text in value["translations"].items()
+                                 if not key.startswith(unused_translations)}
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     # Inside a script element neither "</" nor "<!--" may appear; JSON reads "\/" as "/".
     text = text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
