@@ -81,7 +81,7 @@ class SearchJob:
 
 
 def _search_worker(sender, content: Content, write_to: Path | None) -> None:
-    # Cancelled (terminated), exit through Python so that the index parts are stopped too.
+    # Cancelled (terminated), exit through Python, so that the pipe is closed in `finally`.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     try:
         sender.send(build_search_files(content, write_to))
