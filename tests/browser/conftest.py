@@ -28,6 +28,16 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 10_000
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+BROWSER_TESTS = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Every test in this folder drives Chromium: marked `browser`, so `make test-fast` leaves it out
+    even when its module forgets the mark (test_compact_pages.py once did and slowed it 40 s)."""
+    for item in items:
+        if BROWSER_TESTS in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def in_ci() -> bool:
