@@ -121,12 +121,7 @@ class Target:
 
 
 def measure_site(target: Target) -> None:
-    pages = size = 0
-    for folder, _, files in os.walk(target.site):
-        for name in files:
-            size += os.path.getsize(os.path.join(folder, name))
-            pages += name.endswith(".html")
-    target.html_pages, target.site_bytes = pages, size
+    target.site_bytes, _, target.html_pages = S.site_files(target.site)
     index = target.site / "search" / "search_index.json"
     target.search_index_bytes = index.stat().st_size if index.exists() else None
 

@@ -87,10 +87,7 @@ def build(config: Path, log: Path, point: Point, timeout: float | None) -> None:
 
 
 def measure(site: Path, point: Point) -> None:
-    for folder, _, names in os.walk(site):
-        for name in names:
-            point.site_bytes += os.path.getsize(os.path.join(folder, name))
-            point.files += 1
+    point.site_bytes, point.files, _ = S.site_files(site)
     pages = [len(page) for page in page_parts.question_pages(site)]
     point.question_page_bytes = sum(pages) / len(pages) if pages else 0.0
 

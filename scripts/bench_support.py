@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import posixpath
 import re
 import subprocess
@@ -41,7 +42,6 @@ class BenchError(RuntimeError):
 def environment() -> dict:
     """Where a figure was measured: versions, CPUs and how busy the machine was."""
     import importlib.metadata as metadata
-    import os
     import platform
 
     return {"python": platform.python_version(), "mkdocs": metadata.version("mkdocs"),
@@ -403,6 +403,17 @@ def metrics(queries: list[Query], ranked: list[list[str | None]]) -> dict:
     if answerable:
         out["ALL answerable"] = score(answerable)
     return out
+
+
+def site_files(site_dir: Path) -> tuple[int, int, int]:
+    """(bytes, files, HTML pages) of a built site."""
+    size = files = pages = 0
+    for folder, _, names in os.walk(site_dir):
+        for name in names:
+            size += os.path.getsize(os.path.join(folder, name))
+            files += 1
+            pages += name.endswith(".html")
+    return size, files, pages
 
 
 def display_width(text: str) -> int:
