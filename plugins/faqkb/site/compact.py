@@ -30,6 +30,8 @@ import hashlib
 import json
 import re
 
+from .render import script_json
+
 _RAW = re.compile(r"(<pre\b.*?</pre>|<textarea\b.*?</textarea>|<script\b[^>]*>.*?</script>)", re.S | re.I)
 _SVG = re.compile(r"<svg\b([^>]*)>(.*?)</svg>", re.S)
 _VIEWBOX = re.compile(r'\bviewBox="([^"]*)"')
@@ -151,7 +153,4 @@ def _compact_json(match: re.Match, unused_translations: tuple[str, ...] = ()) ->
     if unused_translations and isinstance(value, dict) and isinstance(value.get("translations"), dict):
         value["translations"] = {key: text for key, text in value["translations"].items()
                                  if not key.startswith(unused_translations)}
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    # Inside a script element neither "</" nor "<!--" may appear; JSON reads "\/" as "/".
-    text = text.replace("</", "<\\/").replace("<!--", "<\\u0021--")
-    return match.group(1) + text + match.group(3)
+    return match.group(1) + script_json(value) + match.group(3)

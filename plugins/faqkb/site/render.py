@@ -75,6 +75,14 @@ class Page:
         return f"{self.front}\n\n{self.body}\n"
 
 
+def script_json(value) -> str:
+    """`value` as compact JSON that can sit inside a <script> element: neither "</" (as in
+    "</script>") nor "<!" (as in "<!--") may appear there, and JSON reads "\\/" as "/" and "\\u0021"
+    as "!". Escaping every "<", ">" and "&" instead made an answer's markup most of its page's bytes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!", "<\\u0021")
+
+
 def question_uri(entry_id: str) -> str:
     return f"{QUESTION_DIR}/{entry_id}.md"
 
@@ -362,12 +370,7 @@ class Renderer:
                 "acceptedAnswer": {"@type": "Answer", "text": answer_html},
             }],
         }
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        # Neither "</" (as in "</script>") nor "<!--" may appear inside a script element; JSON
-        # reads "\/" as "/" and "\u0021" as "!". Escaping every "<", ">" and "&" instead made the
-        # answer's markup most of the page's bytes.
-        text = text.replace("</", "<\\/").replace("<!", "<\\u0021")
-        return f'<script type="application/ld+json">{text}</script>'
+        return f'<script type="application/ld+json">{script_json(data)}</script>'
 
 
 def _draft_badge(entry: Entry) -> str:
