@@ -124,7 +124,6 @@ class _Counts:
     only to read them back took nine tenths of the search build and a gigabyte at 10,000 questions.
     """
 
-    doc_count: int = 0
     lengths: dict[str, list[int]] = field(default_factory=dict)  # per entry, as whoosh stores it
     total_lengths: dict[str, int] = field(default_factory=dict)
     # term -> array of entry << 32 | term frequency, in entry order; arrays, not lists of tuples:
@@ -148,8 +147,11 @@ class _Counts:
                     if pairs is None:
                         pairs = table[term] = array("q")
                     pairs.append(number << 32 | frequency)
-            counts.doc_count = number + 1
         return counts
+
+    @property
+    def doc_count(self) -> int:
+        return len(self.lengths["question"])
 
 
 def _scored_terms(counts: _Counts, boosts: list[float]) -> dict[str, list[tuple[int, int]]]:
