@@ -49,11 +49,22 @@
     return engine.search(query, options).then(function (results) { return results.map(withUrl); });
   }
 
-  /** Search, and make sure what highlighting needs is loaded (pinyin matches need the readings). */
-  function searchForDisplay(query, limit, prefix) {
+  /** Results matched by a spelling (pinyin) are shown at once; their titles' pinyin matches are
+   * highlighted once every reading is loaded (pinyin.json): `rehighlight(results)` is called then. */
+  function searchForDisplay(query, limit, prefix, rehighlight) {
     return search(query, { limit: limit, prefix: prefix }).then(function (results) {
       var spelled = results.some(function (r) { return r.matched.some(function (t) { return !faqkbEngine.isCjk(t); }); });
-      return spelled && !engine.hasAllReadings() ? engine.loadAllReadings().then(function () { return results; }) : results;
+      if (spelled && !engine.hasAllReadings()) engine.loadAllReadings().then(function () { rehighlight(results); }, function () {});
+      return results;
+    });
+  }
+
+  /** The titles of `results`, shown in `container` in the same order, highlighted again. */
+  function highlightAgain(container, results) {
+    container.querySelectorAll(".faqkb-result-question").forEach(function (title, i) {
+      if (!results[i]) return;
+      title.textContent = "";
+      title.appendChild(highlighted(results[i].question, results[i].matched));
     });
   }
 
@@ -224,7 +235,9 @@
     function update() {
       var query = input.value, mine = ++generation;
       if (!query.trim()) { list.textContent = ""; status.textContent = ""; close(); return; }
-      searchForDisplay(query, options.limit, true).then(function (results) {
+      searchForDisplay(query, options.limit, true, function (results) {
+        if (mine === generation) highlightAgain(list, results);
+      }).then(function (results) {
         if (mine !== generation) return;
         var note = !results.length ? "没有找到相关问题。按回车查看热门问题和客服联系方式。"
           : results[0].weak ? "没有找到完全匹配的问题，下面是可能相关的问题：" : "";
@@ -297,7 +310,7 @@
     if (!query.trim()) { heading.textContent = "请输入问题或关键词。"; return; }
     heading.textContent = "正在搜索……";
     announceClicks(list, function () { return query; });
-    searchForDisplay(query, 50, false).then(function (results) {
+    searchForDisplay(query, 50, false, function (results) { highlightAgain(list, results); }).then(function (results) {
       list.textContent = "";
       announce("results", { query: query, count: results.length, source: "page" });
       if (!results.length) {
