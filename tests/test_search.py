@@ -9,7 +9,8 @@ from whoosh import fields, formats, scoring
 from whoosh.filedb.filestore import RamStorage
 from whoosh.system import pack_uint
 
-from faqkb.search import query as search
+from faqkb.search import export, query as search
+from faqkb.search.text import is_cjk, normalize
 from faqkb.search.version import FORMAT_VERSION
 from faqkb.search.export import decode_postings, encode_postings, export_search, pack_terms, unpack_terms
 from faqkb.search.index import Doc, SearchData
@@ -105,28 +106,32 @@ def test_han_terms_packed_into_meta_unpack_to_the_same_terms():
 
 
 def test_exported_index_reloads_and_searches_the_same(sample):
-    """Save → load → search: lexicon (Han terms in meta.json, spellings in shards), postings and
-    document chunks hold everything the ranking needs."""
+    """Save → load → search: lexicon (Han terms in meta.json, per file of postings; spellings in
+    shards), postings and document chunks hold everything the ranking needs."""
     content, data, pinyin, searcher = sample
     files = export_search(data, pinyin)
     meta = json.loads(files["meta.json"])
     assert meta["v"] == FORMAT_VERSION and meta["docs"] == len(content.entries)
-    assert all(term_key(term).startswith("c") for term in unpack_terms(meta["terms"]))
-    lexicon, terms = set(unpack_terms(meta["terms"])), {}
+    han_lexicon = [unpack_terms(packed) for packed in meta["terms"]]
+    assert all(term_key(term).startswith("c") for listed in han_lexicon for term in listed)
+    lexicon, terms = {term for listed in han_lexicon for term in listed}, {}
     for path, raw in files.items():
         folder = path.split("/")[0]
-        if folder in ("lexicon", "postings", "chars", "docs"):
+        if folder in ("lexicon", "postings", "han", "chars", "docs"):
             assert json.loads(raw)["v"] == FORMAT_VERSION
         if folder == "lexicon":
             for key, listed in json.loads(raw)["t"].items():
                 assert key.startswith("a") and all(term_key(term) == key for term in listed)
                 lexicon.update(listed)
-        if folder == "postings":
+        if folder in ("postings", "han"):
             for term, flat in json.loads(raw)["t"].items():
                 terms[term] = decode_postings(flat)
+        if folder == "han":  # a Han file holds the terms meta.json lists for it
+            assert sorted(json.loads(raw)["t"]) == han_lexicon[int(path.split("/")[1].split(".")[0])]
     assert lexicon == set(terms) and terms == data.terms
     for folder in ("lexicon", "postings", "chars"):
         assert {f"{folder}/{n}.json" for n in range(meta[folder])} == {p for p in files if p.startswith(folder + "/")}
+    assert {f"han/{n}.json" for n in range(len(meta["terms"]))} == {p for p in files if p.startswith("han/")}
     docs = [d for n in range(len(content.entries) // meta["docChunk"] + 1)
             for d in json.loads(files.get(f"docs/{n}.json", b'{"d": []}'))["d"]]
     assert [d[0] for d in docs] == [d.id for d in data.docs]
@@ -137,6 +142,47 @@ def test_exported_index_reloads_and_searches_the_same(sample):
                         pinyin)
     for query in [q["q"] for q in QUERIES[:60]]:
         assert [(r.id, r.score) for r in reloaded.search(query)] == [(r.id, r.score) for r in searcher.search(query)]
+
+
+def test_a_han_query_fetches_no_more_postings_files_than_it_has_characters(sample, monkeypatch):
+    """A word's postings travel with one of its characters' (a query matching the word matches
+    its characters too), so the files of a Han query follow its characters, not its terms."""
+    _, data, pinyin, searcher = sample
+    monkeypatch.setattr(export, "POSTINGS_BYTES", 1)  # no packing of small files: every group alone
+    files = export_search(data, pinyin)
+    file_of = {term: n for n, packed in enumerate(json.loads(files["meta.json"])["terms"])
+               for term in unpack_terms(packed)}
+    words = [t for t in file_of if len(t) > 1 and any(ch in file_of for ch in t)]
+    assert words and all(file_of[w] in {file_of[ch] for ch in w if ch in file_of} for w in words)
+    assert len(set(file_of.values())) < len(file_of) / 2
+    for query in [q["q"] for q in QUERIES if is_cjk(q["q"][:1])]:
+        found = searcher.steps(query).found
+        characters = {t.term for t in found if len(t.term) == 1}
+        # a word none of whose characters is a term of its own (indexed from answers only) is alone
+        alone = {t.term for t in found if t.term in file_of and not any(ch in file_of for ch in t.term)}
+        assert len({file_of[t.term] for t in found if t.term in file_of}) <= len(characters) + len(alone), query
+
+
+def test_results_documents_travel_with_the_postings_of_their_rarest_characters(sample):
+    """An entry's document (id, question, category) is in the Han files of the characters of its
+    question that the fewest entries have, with each character's pinyin readings."""
+    _, data, pinyin, _ = sample
+    files = export_search(data, pinyin)
+    carried, readings = {}, {}
+    for n, packed in enumerate(json.loads(files["meta.json"])["terms"]):
+        han = json.loads(files[f"han/{n}.json"])
+        for term in unpack_terms(packed):
+            carried[term] = {int(number): fields for number, fields in han["d"].items()}
+        readings.update(han["r"])
+    for number, doc in enumerate(data.docs):
+        characters = {ch for ch in normalize(doc.question) if is_cjk(ch) and ch in data.terms}
+        rarest = export.rarest_characters(doc.question, data.terms)
+        assert len(rarest) == min(export.CARRIED_CHARACTERS, len(characters)) > 0
+        for ch in rarest:
+            assert carried[ch][number] == [doc.id, doc.question, doc.category]
+            assert all(len(data.terms[ch]) <= len(data.terms[other]) for other in characters - set(rarest))
+    assert readings["退"].split(" ") == pinyin["退"]
+    assert {ch for ch in readings} == {t for t in data.terms if len(t) == 1 and is_cjk(t) and pinyin.get(t)}
 
 
 def test_character_tables_hold_readings_and_simplified_forms(sample):

@@ -3,11 +3,13 @@
 On a phone network every round trip a query waits for costs 100–300 ms, so the page fetches what
 every query needs (meta.json: the ranking's per-entry facts and the Han lexicon) ahead of the first
 query: when the page is idle, or as soon as a search box gets focus or a pointer. A Chinese query
-then fetches only the postings of the terms it matched and the documents it shows.
+then fetches only the postings of the characters it holds, which bring most of its results'
+documents with them.
 """
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -66,6 +68,40 @@ def test_after_the_prefetch_a_chinese_query_fetches_only_postings_and_documents(
     expect(results.locator(".faqkb-result").first).to_contain_text("退款多久能到账")
     fetched = search_files(seen[before:])
     folders = {name.split("/")[0] for name in fetched}
-    assert "postings" in folders and folders <= {"postings", "docs"}, fetched  # no meta.json again, no lexicon shard
-    docs = [name for name in fetched if name.startswith("docs/")]
-    assert len(docs) <= 6  # most results come with the postings: one round on HTTP/1.1
+    assert "han" in folders and folders <= {"han", "docs"}, fetched  # no meta.json again, no lexicon shard
+    assert len(fetched) <= 6  # one round on HTTP/1.1: postings by character, results with them
+
+
+def test_a_typo_needs_no_character_table_for_characters_the_index_knows(page, site_server):
+    """取销订单 (quxiao, meant 取消): the pinyin of 取 and 销 comes in the files of their postings."""
+    page.add_init_script(NO_IDLE)
+    seen = watch_requests(page)
+    page.goto(site_server)
+    with page.expect_response(lambda response: response.url.endswith("/meta.json")):
+        page.focus(".md-header .faqkb-search-input")
+    before = len(seen)
+    page.keyboard.insert_text("取销订单")
+    results = page.locator(".md-header .faqkb-results")
+    expect(results).to_have_attribute("data-query", "取销订单")
+    expect(results.locator(".faqkb-result").first).to_have_text(re.compile("如何取消订单"))
+    fetched = search_files(seen[before:])
+    assert not [name for name in fetched if name.startswith("chars/")], fetched
+    assert [name for name in fetched if name.startswith("lexicon/")], fetched  # the spelling quxiao was looked up
+
+
+def test_pinyin_results_show_before_the_readings_for_highlighting_arrive(page, site_server):
+    """Highlighting a pinyin match needs every character's reading (pinyin.json, the largest search
+    file): the results do not wait for it, their titles are highlighted when it comes."""
+    held = []
+    page.route("**/pinyin.json", lambda route: held.append(route))
+    page.goto(site_server)
+    page.focus(".md-header .faqkb-search-input")
+    with page.expect_request("**/pinyin.json"):
+        page.keyboard.insert_text("tuikuan")
+    results = page.locator(".md-header .faqkb-results")
+    expect(results).to_have_attribute("data-query", "tuikuan")
+    first = results.locator(".faqkb-result-question").first
+    expect(first).to_contain_text("退款")
+    assert len(held) == 1 and first.locator("mark").count() == 0  # shown while the readings are held back
+    held[0].continue_()
+    expect(first.locator("mark").first).to_have_text("退款")

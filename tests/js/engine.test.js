@@ -72,3 +72,53 @@ test("a query loads only the files it needs", async () => {
   assert.ok(loaded.length < vectors.files / 10, `${loaded.length} of ${vectors.files} files`);
   assert.equal(new Set(loaded).size, loaded.length, "a file loaded twice");
 });
+
+// What a query waits on: on HTTP/1.1 a phone opens 6 connections to a host and a round trip costs
+// 150 ms or more, so what is asked first and what waits on what decide how long a query takes.
+function heldEngine() {
+  const asked = [], pending = [];
+  const engine = engineModule.createEngine({
+    format: vectors.format,
+    load: (file) => {
+      asked.push(file);
+      return new Promise((resolve) => pending.push(() => resolve(JSON.parse(fs.readFileSync(path.join(dir, "index", file), "utf8")))));
+    },
+  });
+  const releaseAll = () => { while (pending.length) pending.shift()(); };
+  return { engine, asked, releaseAll, pending };
+}
+
+async function settle() { for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve)); }
+
+test("a mixed query asks for its Han postings without waiting for its spelling's lexicon shard", async () => {
+  const { engine, asked, releaseAll } = heldEngine();
+  const meta = engine.meta();
+  releaseAll();
+  await meta;
+  const before = asked.length;
+  const search = engine.search("App怎么开发票");
+  await settle();  // nothing answered yet: what is asked now is asked at once
+  const first = asked.slice(before);
+  assert.ok(first.some((f) => f.startsWith("lexicon/")), first.join(" "));
+  assert.ok(first.some((f) => f.startsWith("han/")), first.join(" "));
+  for (let i = 0; i < 10; i++) { releaseAll(); await settle(); }
+  assert.ok((await search).length > 0);
+});
+
+test("a typo's readings are asked for before the postings of the rest of the query", async () => {
+  const { engine, asked, releaseAll } = heldEngine();
+  const meta = engine.meta();
+  releaseAll();
+  await meta;
+  const before = asked.length;
+  const search = engine.search("订单怎么取销");  // no word explains 取 and 销 (quxiao, meant 取消)
+  await settle();
+  const first = asked.slice(before);
+  const files = (await meta).terms.map((packed) => engineModule.unpackTerms(packed));
+  const fileOf = (ch) => "han/" + files.findIndex((terms) => terms.includes(ch)) + ".json";
+  const readings = new Set([fileOf("取"), fileOf("销")]);
+  assert.deepEqual(new Set(first.slice(0, readings.size)), readings, first.join(" "));
+  assert.ok(first.includes(fileOf("订")), first.join(" "));  // the rest is asked at once too
+  for (let i = 0; i < 10; i++) { releaseAll(); await settle(); }
+  assert.equal((await search)[0].id, "cancel-order");
+});

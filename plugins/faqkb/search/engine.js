@@ -324,6 +324,7 @@
     var charsSeen = new Set();  // characters whose readings and Simplified form were looked up
     var allReadings = false;    // pinyin.json loaded (highlighting pinyin matches needs every reading)
     var carried = new Map();    // doc number -> [id, question, category], from postings files
+    var hanFile = new Map();    // Han term -> the number of the file of its postings (han/N.json)
 
     function fetchJson(path) {
       if (!cache[path]) {
@@ -336,12 +337,15 @@
       return cache[path];
     }
 
-    // meta.json: what every query needs, the Han lexicon included (export.pack_terms).
+    // meta.json: what every query needs, the Han lexicon included: per file of postings, its
+    // terms (export.pack_terms).
     function loadMeta() {
       return fetchJson("meta.json").then(function (meta) {
         if (!meta.termsLoaded) {
           meta.termsLoaded = true;
-          unpackTerms(meta.terms).forEach(function (term) { lexicon.add(term); });
+          meta.terms.forEach(function (packed, file) {
+            unpackTerms(packed).forEach(function (term) { lexicon.add(term); hanFile.set(term, file); });
+          });
         }
         return meta;
       });
@@ -366,23 +370,55 @@
       });
     }
 
+    // Han terms' postings are in the file meta.json names (han/N.json), spellings' by hash.
     function loadPostings(found, meta) {
       var wanted = found.map(function (t) { return t.term; }).filter(function (term) { return !postingsOf.has(term); });
-      return loadHashed("postings", meta.postings, wanted.map(function (term) { return "t" + term; }), function (table, file) {
-        Object.keys(table).forEach(function (term) { if (!postingsOf.has(term)) postingsOf.set(term, table[term]); });
-        Object.keys(file.d || {}).forEach(function (number) { carried.set(Number(number), file.d[number]); });
+      var hanFiles = new Set(), spelled = [];
+      wanted.forEach(function (term) {
+        if (hanFile.has(term)) hanFiles.add(hanFile.get(term));
+        else spelled.push("t" + term);
+      });
+      return Promise.all(Array.from(hanFiles).map(function (n) {
+        return loadHan(n);
+      }).concat([loadHashed("postings", meta.postings, spelled, mergePostings)]));
+    }
+
+    function mergePostings(table, file) {
+      Object.keys(table).forEach(function (term) { if (!postingsOf.has(term)) postingsOf.set(term, table[term]); });
+      Object.keys(file.d || {}).forEach(function (number) { carried.set(Number(number), file.d[number]); });
+    }
+
+    // han/N.json: Han terms' postings, the documents of their best entries, their characters' readings.
+    function loadHan(n) {
+      return fetchJson("han/" + n + ".json").then(function (file) {
+        if (file.merged) return;
+        file.merged = true;
+        mergePostings(file.t, file);
+        Object.keys(file.r).forEach(function (ch) {
+          charsSeen.add(ch);
+          if (!allReadings) readings.set(ch, file.r[ch].split(" "));
+        });
       });
     }
 
+    // A character of the Han lexicon has its readings in its postings file (a query fetches that
+    // file anyway); any other, in the character tables, with its Simplified form if it has one.
     function loadChars(chars, meta) {
       var wanted = Array.from(new Set(chars)).filter(function (ch) { return !charsSeen.has(ch); });
-      return loadHashed("chars", meta.chars, wanted.map(function (ch) { return "h" + ch; }), function (table) {
+      var hanFiles = new Set(), others = [];
+      wanted.forEach(function (ch) {
+        if (hanFile.has(ch)) hanFiles.add(hanFile.get(ch));
+        else others.push("h" + ch);
+      });
+      return Promise.all(Array.from(hanFiles).map(function (n) {
+        return loadHan(n);
+      }).concat([loadHashed("chars", meta.chars, others, function (table) {
         Object.keys(table).forEach(function (ch) {
           charsSeen.add(ch);
           if (table[ch].r && !allReadings) readings.set(ch, table[ch].r.split(" "));
           if (table[ch].s) t2s.set(ch, table[ch].s);
         });
-      }).then(function () { wanted.forEach(function (ch) { charsSeen.add(ch); }); });
+      })])).then(function () { wanted.forEach(function (ch) { charsSeen.add(ch); }); });
     }
 
     function postings(term) {
@@ -416,11 +452,26 @@
       return out;
     }
 
+    // Han terms are all in meta.json, so what a query's Han pieces need can be requested at once,
+    // while the lexicon shards of its spellings load: the readings of characters no word explains
+    // first (the typo round waits on them, then on more files), then the postings of the Han terms
+    // (HTTP/1.1 opens 6 connections to a host; the rest queue in the order asked).
+    // Not when a character is unknown: the query may be Traditional and is analysed again.
+    function prefetchHan(analysis, meta) {
+      if (unknownCharacters(analysis, meta).length) return;
+      var han = matchTerms(analysis, meta, has, prefixTerms, false).filter(function (t) { return isCjk(t.term); });
+      var weak = weakPositions(analysis, han, meta);
+      if (weak.size > 1) loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).catch(function () {});
+      loadPostings(han, meta).catch(function () {});
+    }
+
     /** Every step of a query, for the search and for tests: {analysis, found, ranked}. */
     function steps(query, limit, prefix) {
       return loadMeta().then(function (meta) {
         var analysis = analyze(query, meta, t2s);
-        return loadKeys(shardKeys(analysis), meta).then(function () {
+        var lexiconLoaded = loadKeys(shardKeys(analysis), meta);
+        prefetchHan(analysis, meta);
+        return lexiconLoaded.then(function () {
           // Characters the index has never seen may be Traditional: look them up and start again.
           var unknown = unknownCharacters(analysis, meta);
           if (!unknown.length) return analysis;
@@ -432,10 +483,11 @@
           var found = matchTerms(analysis, meta, has, prefixTerms, prefix);
           var weak = weakPositions(analysis, found, meta);
           if (weak.size <= 1) return [analysis, found];
+          // Pinyin guesses for characters no word explains (homophone typos): their readings first.
+          var readingsLoaded = loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta);
           // The guesses only add terms: the postings of those found so far load meanwhile.
           loadPostings(found, meta).catch(function () {});
-          // Pinyin guesses for characters no word explains (homophone typos): their readings first.
-          return loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).then(function () {
+          return readingsLoaded.then(function () {
             var candidates = typoCandidates(analysis, found, meta, readingsOf);
             return loadKeys(candidates.map(function (cand) { return termKey(cand[0]); }), meta).then(function () {
               candidates.forEach(function (cand) {

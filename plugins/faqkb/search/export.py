@@ -2,10 +2,16 @@
 
 Every file is UTF-8 JSON carrying the format version. `meta.json`, which the page fetches before
 the first query (at idle, or when the search box gets focus), holds what every query needs: the
-ranking's per-entry facts and the whole Han lexicon (which terms exist). A query then fetches the
-postings of only the terms it matched, then the few documents it shows; never the whole index.
-Pinyin spellings (ASCII terms) are looked up in lexicon shards, fetched for the spellings a query
-holds or guesses.
+ranking's per-entry facts and the whole Han lexicon (which terms exist, and which file holds each
+one's postings). A query then fetches the postings of only the terms it matched, then the few
+documents it shows; never the whole index.
+
+A Han query matches its single characters as well as its words (query.match_terms), so the
+postings of a word travel in the file of one of its characters, and characters that make up
+common words share a file (han_files): an 8-character query fetches about 6 files instead of 11,
+which on HTTP/1.1's 6 connections per host is one round trip instead of two. Pinyin spellings
+(ASCII terms) are looked up in lexicon shards, fetched for the spellings a query holds or guesses,
+and their postings are filed by a hash of the term.
 """
 
 from __future__ import annotations
@@ -15,19 +21,26 @@ import math
 
 from .index import SearchData
 from .query import CONSTANTS, term_key
-from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTICLES, STOP_WORDS, \
-    traditional_to_simplified
+from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTICLES, STOP_WORDS, is_cjk, \
+    normalize, traditional_to_simplified
 from .version import FORMAT_VERSION
 
 DOC_CHUNK = 4
-# Each word's postings file also carries the documents (id, question, category) of the word's best
-# entries (single characters' do not: that would double their bytes for few more results): the
-# results of most queries are among them, so the documents wave is a few chunks.
-DOCS_WITH_POSTINGS = 8
+# Documents (id, question, category) travel with Han postings, so that a query's results mostly
+# arrive with its postings and no documents wave follows: an entry's document is in the Han files of
+# the CARRIED_CHARACTERS characters of its question that the fewest entries have. Ranking favours
+# entries whose question the query's characters account for, so a result's rarest characters are
+# usually in the query. Each costs about 70 bytes per entry of site (GitHub Pages' 1 GB); 3 leave
+# a documents wave to about a third of the generated help centre's queries (docs/benchmarks.md).
+CARRIED_CHARACTERS = 3
 # Raw JSON per file, before gzip. Small files, because a query fetches one per two letters of a
 # spelling and one per matched term and pays for whatever else hashed into the same file.
 LEXICON_BYTES = 300
 POSTINGS_BYTES = 1000
+# Raw postings per Han file, at most, when characters are put together (han_files); a character
+# whose own postings are larger keeps a file of its own. 8 kB is about 3.5 kB gzipped: less than
+# what slow 4G (1.6 Mbps) carries in the 150 ms round trip that one more request would cost.
+HAN_FILE_BYTES = 8000
 CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
 INTENT_BITS = len(INTENT_KINDS)  # the low bits of each entry's number in meta["questions"]
 
@@ -107,21 +120,82 @@ def decode_postings(flat: list[int]) -> list[tuple[int, int]]:
     return sorted(postings, key=lambda item: (-item[1], item[0]))
 
 
-def _hashed(prefix: str, by_key: dict[str, dict], target: int, extra=None) -> tuple[int, dict[str, bytes]]:
-    """Spread keyed tables over ceil(size / target) files named prefix/N.json by fnv1a(key);
-    extra(keys of file N) → more fields of that file."""
+def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]:
+    """Han terms grouped into the files their postings are written to, each file's terms sorted.
+
+    `sizes` are the terms' encoded postings in bytes, `entries` how many entries each holds.
+    Every word goes with one of its characters, since a query that matches the word matches its
+    characters too (no request is added; bytes are, when the character is asked without the
+    word). Words are taken most common first, and while a file stays under HAN_FILE_BYTES the
+    characters of a word are put in one file (账+户, 退+款): the requests of a query follow its
+    words. A word goes to the smallest file among its characters'. What is left small is packed
+    together, in order, up to POSTINGS_BYTES a file.
+    """
+    parent: dict[str, str] = {}
+    size: dict[str, int] = {}
+
+    def root(char: str) -> str:
+        while parent[char] != char:
+            parent[char] = parent[parent[char]]
+            char = parent[char]
+        return char
+
+    for term in sorted(sizes):
+        if len(term) == 1:
+            parent[term], size[term] = term, sizes[term]
+    home: dict[str, str] = {}
+    for word in sorted((t for t in sizes if len(t) > 1), key=lambda t: (-entries[t], t)):
+        roots = list(dict.fromkeys(root(ch) for ch in word if ch in parent))
+        if not roots:
+            parent[word], size[word] = word, sizes[word]  # no character of it is a term of its own
+            home[word] = word
+            continue
+        merged = sum(size[r] for r in roots) + sizes[word]
+        if len(roots) > 1 and merged <= HAN_FILE_BYTES:
+            for other in roots[1:]:
+                parent[other] = roots[0]
+            size[roots[0]] = merged
+            home[word] = roots[0]
+        else:
+            smallest = min(roots, key=lambda r: (size[r], r))
+            size[smallest] += sizes[word]
+            home[word] = smallest
+    groups: dict[str, list[str]] = {}
+    for term in sorted(sizes):
+        groups.setdefault(root(home.get(term, term)), []).append(term)
+    files: list[list[str]] = []
+    packed, packed_size = [], 0
+    for key in sorted(groups):
+        group_size = sum(sizes[t] for t in groups[key])
+        if group_size >= POSTINGS_BYTES:
+            files.append(groups[key])
+            continue
+        if packed and packed_size + group_size > POSTINGS_BYTES:
+            files.append(sorted(packed))
+            packed, packed_size = [], 0
+        packed += groups[key]
+        packed_size += group_size
+    if packed:
+        files.append(sorted(packed))
+    return files
+
+
+def _hashed(prefix: str, by_key: dict[str, dict], target: int) -> tuple[int, dict[str, bytes]]:
+    """Spread keyed tables over ceil(size / target) files named prefix/N.json by fnv1a(key)."""
     total = sum(len(_dumps(table)) for table in by_key.values())
     count = max(1, math.ceil(total / target))
     merged: dict[int, dict] = {}
-    keys: dict[int, list[str]] = {}
     for key in sorted(by_key):
-        n = fnv1a(key) % count
-        merged.setdefault(n, {}).update(by_key[key])
-        keys.setdefault(n, []).append(key)
+        merged.setdefault(fnv1a(key) % count, {}).update(by_key[key])
     # every file exists, even empty: the client fetches by hash
-    return count, {f"{prefix}/{n}.json": _dumps({"v": FORMAT_VERSION, "t": merged.get(n, {}),
-                                                 **(extra(keys.get(n, [])) if extra else {})})
+    return count, {f"{prefix}/{n}.json": _dumps({"v": FORMAT_VERSION, "t": merged.get(n, {})})
                    for n in range(count)}
+
+
+def rarest_characters(question: str, terms: dict[str, list]) -> list[str]:
+    """The CARRIED_CHARACTERS characters of a question that the fewest entries have."""
+    chars = {ch for ch in normalize(question) if len(terms.get(ch, ())) and is_cjk(ch)}
+    return sorted(chars, key=lambda ch: (len(terms[ch]), ch))[:CARRIED_CHARACTERS]
 
 
 def _doc_fields(doc) -> list:
@@ -133,32 +207,33 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
     files: dict[str, bytes] = {}
 
     lexicon: dict[str, dict[str, list[str]]] = {}
-    han_terms: list[str] = []
-    postings: dict[str, dict[str, list[int]]] = {}
-    for term in sorted(data.terms):
+    encoded: dict[str, list[int]] = {term: encode_postings(data.terms[term]) for term in data.terms}
+    han_terms = [term for term in encoded if term_key(term).startswith("c")]
+    spelled: dict[str, dict[str, list[int]]] = {}
+    for term in sorted(encoded):
         key = term_key(term)
-        if key.startswith("c"):
-            han_terms.append(term)
-        else:
+        if not key.startswith("c"):
             lexicon.setdefault(key, {}).setdefault(key, []).append(term)
-        postings[postings_key(term)] = {term: encode_postings(data.terms[term])}
+            spelled[postings_key(term)] = {term: encoded[term]}
     lexicon_files, written = _hashed("lexicon", lexicon, LEXICON_BYTES)
     files.update(written)
 
-    def carried_docs(keys: list[str]) -> dict:
-        """The documents of each term's DOCS_WITH_POSTINGS best entries, so that the results of a
-        query mostly arrive with its postings and few document chunks are left to fetch."""
-        carried = {}
-        for key in keys:
-            if len(key) <= 2:  # "t" + one character: a query's results rank by its words more than by those
-                continue
-            best = sorted(data.terms[key[1:]], key=lambda item: (-item[1], item[0]))[:DOCS_WITH_POSTINGS]
-            for number, _ in best:
-                carried[str(number)] = _doc_fields(data.docs[number])
-        return {"d": dict(sorted(carried.items(), key=lambda item: int(item[0])))}
-
-    postings_files, written = _hashed("postings", postings, POSTINGS_BYTES, carried_docs)
+    postings_files, written = _hashed("postings", spelled, POSTINGS_BYTES)
     files.update(written)
+    grouped = han_files({term: len(_dumps(encoded[term])) for term in han_terms},
+                        {term: len(data.terms[term]) for term in han_terms})
+    file_of = {term: number for number, terms in enumerate(grouped) for term in terms}
+    carried: dict[int, list[int]] = {}
+    for entry, doc in enumerate(data.docs):
+        for ch in rarest_characters(doc.question, data.terms):
+            carried.setdefault(file_of[ch], []).append(entry)
+    for number, terms in enumerate(grouped):
+        # The readings of its characters too: a query's typo round needs those of characters no
+        # word explains, which are among the characters whose postings it fetches anyway.
+        readings = {term: " ".join(pinyin[term]) for term in terms if len(term) == 1 and pinyin.get(term)}
+        documents = {str(entry): _doc_fields(data.docs[entry]) for entry in sorted(set(carried.get(number, ())))}
+        files[f"han/{number}.json"] = _dumps({"v": FORMAT_VERSION, "t": {term: encoded[term] for term in terms},
+                                              "d": documents, "r": readings})
 
     for start in range(0, len(data.docs), DOC_CHUNK):
         chunk = [_doc_fields(d) for d in data.docs[start:start + DOC_CHUNK]]
@@ -190,8 +265,9 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "docs": len(data.docs),
         "docChunk": DOC_CHUNK,
         "lexicon": lexicon_files,  # the shards of ASCII terms (pinyin spellings)
-        "terms": pack_terms(han_terms),  # every Han term: a query needs no lexicon shard for them
-        "postings": postings_files,
+        # every Han term, per file of postings (han/N.json): a query needs no lexicon shard for them
+        "terms": [pack_terms(terms) for terms in grouped],
+        "postings": postings_files,  # the files of ASCII terms' postings, by hash
         "chars": char_files,
         "categories": data.categories,
         # per entry, what ranking needs of its question: characters << INTENT_BITS | intents
