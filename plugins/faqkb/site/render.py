@@ -75,12 +75,17 @@ class Page:
         return f"{self.front}\n\n{self.body}\n"
 
 
+_SCRIPT_END = re.compile(r"</(?=script)", re.I)
+
+
 def script_json(value) -> str:
-    """`value` as compact JSON that can sit inside a <script> element: neither "</" (as in
-    "</script>") nor "<!" (as in "<!--") may appear there, and JSON reads "\\/" as "/" and "\\u0021"
-    as "!". Escaping every "<", ">" and "&" instead made an answer's markup most of its page's bytes."""
+    """`value` as compact JSON that can sit inside a <script> element. Only "</script" (in any
+    case) ends one, and "<!" (as in "<!--") changes how the rest is read (HTML's script data
+    states), so those are escaped: JSON reads "\\/" as "/" and "\\u0021" as "!". Escaping every "<",
+    ">" and "&" instead made an answer's markup most of its page's bytes, and every "</" a closing
+    tag's byte more each."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("<!", "<\\u0021")
+    return _SCRIPT_END.sub("<\\/", text).replace("<!", "<\\u0021")
 
 
 def question_uri(entry_id: str) -> str:
