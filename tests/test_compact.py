@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from html.parser import HTMLParser
+
+import pytest
 
 from faqkb.site.compact import compact
+from faqkb.site.render import script_json
 
 KEEP = '<div data-faqkb-slot="content"><h1></h1></div>'
 ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M3 6h18v2H3z"/></svg>'
@@ -96,14 +100,61 @@ def test_the_empty_hidden_table_of_contents_goes_and_one_with_links_stays():
     assert "md-sidebar--secondary" in compact(page(shown), KEEP, "../").html
 
 
-def test_materials_search_texts_go_from_its_config_only_when_its_search_box_is_not_on_the_page():
-    data = {"translations": {"clipboard.copy": "复制", "search.result.none": "没有", "select.version": "版本"}}
+def test_materials_search_settings_go_from_its_config_only_when_its_search_box_is_not_on_the_page():
+    data = {"base": "../..", "features": [], "search": "../../assets/javascripts/workers/search.js", "tags": None,
+            "version": None, "translations": {"clipboard.copy": "复制", "search.result.none": "没有",
+                                              "select.version": "版本"}}
     script = f'<script id="__config" type="application/json">{json.dumps(data)}</script>'
 
-    def translations(html: str) -> dict:
+    def config(html: str) -> dict:
         out = compact(html, KEEP, "../").html
-        return json.loads(re.search(r'type="application/json">(.*?)</script>', out).group(1))["translations"]
+        return json.loads(re.search(r'type="application/json">(.*?)</script>', out).group(1))
 
-    assert translations(page(after=script)) == {"clipboard.copy": "复制"}
-    with_search = page('<div data-md-component="search"></div>', script)
-    assert translations(with_search) == {"clipboard.copy": "复制", "search.result.none": "没有"}
+    assert config(page(after=script)) == {"base": "../..", "features": [], "translations": {"clipboard.copy": "复制"}}
+    with_search = config(page('<div data-md-component="search"></div>', script))
+    assert with_search["search"] == data["search"] and "tags" not in with_search
+    assert with_search["translations"] == {"clipboard.copy": "复制", "search.result.none": "没有"}
+
+
+def test_ellipsis_text_in_navigation_links_and_header_titles_loses_its_line_breaks():
+    nav = ('<li><a href="../x/" class="md-nav__link md-nav__link--active">\n<span class="md-ellipsis">\n账户 与安全\n'
+           '</span>\n</a></li><div class="md-header__topic"><span class="md-ellipsis">\n帮助中心\n</span></div>')
+    html = compact(nav + KEEP, KEEP, "../").html
+    assert html.startswith('<li><a href="../x/" class="md-nav__link md-nav__link--active"><span class="md-ellipsis">'
+                           '账户 与安全</span></a></li><div class="md-header__topic"><span class="md-ellipsis">帮助中心'
+                           '</span></div>')
+    # in running text the spaces around a span are drawn: left as they are
+    prose = '<p>见 <span class="md-ellipsis">\n说明\n</span> 一节</p>'
+    assert compact(prose + KEEP, KEEP, "../").html.startswith('<p>见 <span class="md-ellipsis">\n说明\n</span> 一节</p>')
+
+
+class _ScriptData(HTMLParser):
+    """The text of each <script> as a browser reads it (Python's parser ends one at "</script" too)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.scripts, self._open = [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "script":
+            self._open = True
+            self.scripts.append("")
+
+    def handle_endtag(self, tag):
+        self._open = tag != "script" and self._open
+
+    def handle_data(self, data):
+        if self._open:
+            self.scripts[-1] += data
+
+
+@pytest.mark.parametrize("text", ["</script><script>window.__xss=1</script>", "</SCRIPT >", "</sCrIpT/",
+                                  "<!--<script>", "<p>一 <strong>二</strong></p>"])
+def test_json_in_a_script_element_cannot_end_it_and_reads_back_the_same(text):
+    value = {"name": text, "list": [text, "退款"]}
+    written = script_json(value)
+    parser = _ScriptData()
+    parser.feed(f'<script type="application/ld+json">{written}</script><p>after</p>')
+    assert parser.scripts == [written]
+    assert json.loads(parser.scripts[0]) == value
+    assert "</strong>" in script_json("</strong>")  # other closing tags cost no escape

@@ -51,7 +51,7 @@ def test_compacted_question_pages_keep_no_indentation_or_inline_icon(both_sites)
     assert "\n " not in page and "\n\n" not in page.split('<nav class="faqkb-breadcrumb"')[0]
     assert "<path" not in page.split('<div class="faqkb-answer"')[0]  # icons come from the sprite
     assert '<use href="../icons.' in page
-    assert '<script id="__config" type="application/json">{"annotate":' in page
+    assert '<script id="__config" type="application/json">{"base":' in page  # compact JSON, no null settings
 
 
 def test_the_layout_page_itself_is_not_published(both_sites):

@@ -15,11 +15,15 @@ rewrites the theme's output once, before the questions are filled in:
 - JSON data blocks (`<script type="application/json">`, Material's `__config`) are written again
   without `\\uXXXX` escapes and spaces: the same value, in fewer bytes. From Material's config go
   the translations of its own search and version selector when the page has neither (Material
-  reads them only there).
+  reads them only there), the search worker's URL without its search, and null settings (its
+  bundle reads `annotate`, `tags` and `version` so that a missing one is the same as null).
 - Material's inline scripts (its localStorage helpers, the saved colour scheme, the tab from the
   address) move into files loaded by `<script src>` in the same place: they still run in the
   same order before the page is drawn, and are downloaded once for every question page.
 - The table of contents' sidebar goes when it is empty and hidden (always, on a question page).
+- In Material's navigation and header titles, the line breaks around the text of an ellipsis span
+  and around the span in a navigation link go: the link and the title are flex containers, whose
+  items are laid out as blocks, and white space at the start or end of a block is never drawn.
 
 The part given as `keep` (the question's own HTML, or its placeholder) is left byte for byte.
 """
@@ -47,6 +51,9 @@ _EMPTY_HIDDEN_TOC = re.compile(
     r'<div class="md-sidebar md-sidebar--secondary"[^>]*\bhidden>\s*<div class="md-sidebar__scrollwrap">\s*'
     r'<div class="md-sidebar__inner">\s*<nav class="md-nav md-nav--secondary"[^>]*>\s*</nav>\s*</div>\s*</div>\s*'
     r'</div>\s*')
+# The only child of a navigation link or a header title (flex containers): an ellipsis span.
+_ELLIPSIS = re.compile(r'(<(a|div)\b[^<>]*\bclass="(?:md-nav__link|md-header__topic)\b[^"]*"[^<>]*>)\s*'
+                       r'<span class="md-ellipsis">\s*([^<]*?)\s*</span>\s*(</\2>)')
 # Material's own search and version selector; their texts in its config are read by them only.
 _UNUSED_WITHOUT = {"search.": 'data-md-component="search"', "select.": 'class="md-version'}
 
@@ -133,6 +140,7 @@ def _compact_pieces(html: str, unused_translations: tuple[str, ...], in_head: bo
         after = pieces[number + 1][:pieces[number + 1].find(">") + 1] if number + 1 < len(pieces) else ""
         text = before + _LINE_SPACE.sub("\n", piece) + after
         text = _TAG_BREAK.sub(lambda match: _tag_break(match, in_head), text)
+        text = _ELLIPSIS.sub(r'\1<span class="md-ellipsis">\3</span>\4', text)
         out.append(text[len(before):len(text) - len(after)])
     return "".join(out)
 
@@ -150,7 +158,11 @@ def _compact_json(match: re.Match, unused_translations: tuple[str, ...] = ()) ->
         value = json.loads(match.group(2))
     except ValueError:
         return match.group(0)
-    if unused_translations and isinstance(value, dict) and isinstance(value.get("translations"), dict):
+    if isinstance(value, dict) and isinstance(value.get("translations"), dict):  # Material's __config
         value["translations"] = {key: text for key, text in value["translations"].items()
                                  if not key.startswith(unused_translations)}
+        # Its bundle reads the search worker's URL only to start its search, and every null
+        # setting (annotate, tags, version) only where a missing one reads the same.
+        value = {key: setting for key, setting in value.items()
+                 if setting is not None and not (key == "search" and "search." in unused_translations)}
     return match.group(1) + script_json(value) + match.group(3)
