@@ -90,13 +90,21 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None) -> S
     category_number = {c.path: n for n, c in enumerate(categories)}
     titles = {c.path: c.title for c in categories}
 
+    def field_terms(name: str, text: str) -> Counter:
+        return Counter(segmenter.index_terms(text, synonyms, **FIELD_TERMS.get(name, {})))
+
+    category_terms: dict[tuple[str, ...], Counter] = {}  # every entry of a category has its titles
+
     def documents():
         for entry in entries:
-            path = [titles[entry.category[:i]] for i in range(1, len(entry.category) + 1)]
+            if entry.category not in category_terms:
+                path = [titles[entry.category[:i]] for i in range(1, len(entry.category) + 1)]
+                category_terms[entry.category] = field_terms("category", "\n".join(path))
             texts = {"question": entry.question, "aliases": "\n".join(entry.aliases or []),
-                     "tags": "\n".join(entry.tags or []), "category": "\n".join(path), "answer": entry.answer}
-            yield {name: Counter(segmenter.index_terms(text, synonyms, **FIELD_TERMS.get(name, {})))
-                   for name, text in texts.items()}
+                     "tags": "\n".join(entry.tags or []), "answer": entry.answer}
+            fields_ = {name: field_terms(name, text) for name, text in texts.items()}
+            fields_["category"] = category_terms[entry.category]
+            yield fields_
 
     terms = _scored_terms(_Counts.of(documents()), _frequency_boosts(entries))
     docs = [Doc(e.id, e.question, category_number[e.category], e.frequency, question_characters(e.question),
