@@ -146,21 +146,28 @@ def test_exported_index_reloads_and_searches_the_same(sample):
 
 def test_a_han_query_fetches_no_more_postings_files_than_it_has_characters(sample, monkeypatch):
     """A word's postings travel with one of its characters' (a query matching the word matches
-    its characters too), so the files of a Han query follow its characters, not its terms."""
+    its characters too), so the files of a Han query follow its characters, not its terms; a long
+    word with large postings is filed alone (every query holding one of its characters would
+    fetch it)."""
     _, data, pinyin, searcher = sample
     monkeypatch.setattr(export, "POSTINGS_BYTES", 1)  # no packing of small files: every group alone
+    monkeypatch.setattr(export, "LONG_WORD_ALONE_BYTES", 300)
     files = export_search(data, pinyin)
     file_of = {term: n for n, packed in enumerate(json.loads(files["meta.json"])["terms"])
                for term in unpack_terms(packed)}
-    words = [t for t in file_of if len(t) > 1 and any(ch in file_of for ch in t)]
-    assert words and all(file_of[w] in {file_of[ch] for ch in w if ch in file_of} for w in words)
+    size = {term: len(json.dumps(encode_postings(data.terms[term]), separators=(",", ":"))) for term in file_of}
+    alone = {t for t in file_of if len(t) >= 3 and size[t] > 300} | {
+        t for t in file_of if len(t) > 1 and not any(ch in file_of for ch in t)}  # no character indexed alone
+    words = [t for t in file_of if len(t) > 1 and t not in alone]
+    assert words and alone - {t for t in alone if not any(ch in file_of for ch in t)}
+    assert all(file_of[w] in {file_of[ch] for ch in w if ch in file_of} for w in words)
+    assert all(list(file_of.values()).count(file_of[t]) == 1 for t in alone)
     assert len(set(file_of.values())) < len(file_of) / 2
     for query in [q["q"] for q in QUERIES if is_cjk(q["q"][:1])]:
         found = searcher.steps(query).found
         characters = {t.term for t in found if len(t.term) == 1}
-        # a word none of whose characters is a term of its own (indexed from answers only) is alone
-        alone = {t.term for t in found if t.term in file_of and not any(ch in file_of for ch in t.term)}
-        assert len({file_of[t.term] for t in found if t.term in file_of}) <= len(characters) + len(alone), query
+        own = {t.term for t in found if t.term in alone}
+        assert len({file_of[t.term] for t in found if t.term in file_of}) <= len(characters) + len(own), query
 
 
 def test_results_documents_travel_with_the_postings_of_their_rarest_characters(sample):

@@ -38,9 +38,12 @@ CARRIED_CHARACTERS = 3
 LEXICON_BYTES = 300
 POSTINGS_BYTES = 1000
 # Raw postings per Han file, at most, when characters are put together (han_files); a character
-# whose own postings are larger keeps a file of its own. 8 kB is about 3.5 kB gzipped: less than
-# what slow 4G (1.6 Mbps) carries in the 150 ms round trip that one more request would cost.
-HAN_FILE_BYTES = 8000
+# whose own postings are larger keeps a file of its own. A word of three or more characters with
+# more than LONG_WORD_ALONE_BYTES of postings is filed alone: only a query holding all of it
+# matches it, while every query holding one of its characters would fetch it with them. (Chosen
+# on the generated 10,000-question tree's queries: bytes and round trips per query, docs/benchmarks.md.)
+HAN_FILE_BYTES = 2000
+LONG_WORD_ALONE_BYTES = 1000
 CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
 INTENT_BITS = len(INTENT_KINDS)  # the low bits of each entry's number in meta["questions"]
 
@@ -124,12 +127,12 @@ def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]
     """Han terms grouped into the files their postings are written to, each file's terms sorted.
 
     `sizes` are the terms' encoded postings in bytes, `entries` how many entries each holds.
-    Every word goes with one of its characters, since a query that matches the word matches its
+    A word goes with one of its characters, since a query that matches the word matches its
     characters too (no request is added; bytes are, when the character is asked without the
-    word). Words are taken most common first, and while a file stays under HAN_FILE_BYTES the
-    characters of a word are put in one file (账+户, 退+款): the requests of a query follow its
-    words. A word goes to the smallest file among its characters'. What is left small is packed
-    together, in order, up to POSTINGS_BYTES a file.
+    word), unless it is long and large (LONG_WORD_ALONE_BYTES). Words are taken most common first,
+    and while a file stays under HAN_FILE_BYTES the characters of a word are put in one file: the
+    requests of a query follow its words. A word goes to the smallest file among its characters'.
+    What is left small is packed together, in order, up to POSTINGS_BYTES a file.
     """
     parent: dict[str, str] = {}
     size: dict[str, int] = {}
@@ -146,8 +149,9 @@ def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]
     home: dict[str, str] = {}
     for word in sorted((t for t in sizes if len(t) > 1), key=lambda t: (-entries[t], t)):
         roots = list(dict.fromkeys(root(ch) for ch in word if ch in parent))
-        if not roots:
-            parent[word], size[word] = word, sizes[word]  # no character of it is a term of its own
+        # alone: no character of it is a term of its own, or it is long and large
+        if not roots or (len(word) >= 3 and sizes[word] > LONG_WORD_ALONE_BYTES):
+            parent[word], size[word] = word, sizes[word]
             home[word] = word
             continue
         merged = sum(size[r] for r in roots) + sizes[word]
