@@ -106,7 +106,11 @@ def build_search_data(content: Content, segmenter: Segmenter | None = None) -> S
             fields_["category"] = category_terms[entry.category]
             yield fields_
 
-    terms = _scored_terms(_Counts.of(documents()), _frequency_boosts(entries))
+    counts = _Counts.of(documents())
+    # Scoring needs neither jieba's dictionary nor the segmenter's words of every run: let them go
+    # before the term lists grow (the search worker's peak memory, at 50,000 questions).
+    segmenter = category_terms = None
+    terms = _scored_terms(counts, _frequency_boosts(entries))
     docs = [Doc(e.id, e.question, category_number[e.category], e.frequency, question_characters(e.question),
                 intents(normalize("\n".join([e.question] + list(e.aliases or []))))) for e in entries]
     breadcrumbs = [[titles[c.path[:i]] for i in range(1, len(c.path) + 1)] for c in categories]
