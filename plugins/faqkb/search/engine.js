@@ -373,14 +373,17 @@
     // Han terms' postings are in the file meta.json names (han/N.json), spellings' by hash.
     function loadPostings(found, meta) {
       var wanted = found.map(function (t) { return t.term; }).filter(function (term) { return !postingsOf.has(term); });
-      var hanFiles = new Set(), spelled = [];
-      wanted.forEach(function (term) {
-        if (hanFile.has(term)) hanFiles.add(hanFile.get(term));
-        else spelled.push("t" + term);
+      return loadHanOrHashed(wanted, "postings", "t", meta.postings, mergePostings);
+    }
+
+    // What is in a Han file (han/N.json) comes from it, the rest from the files hashed by prefix + name.
+    function loadHanOrHashed(names, folder, prefix, count, merge) {
+      var hanFiles = new Set(), keys = [];
+      names.forEach(function (name) {
+        if (hanFile.has(name)) hanFiles.add(hanFile.get(name));
+        else keys.push(prefix + name);
       });
-      return Promise.all(Array.from(hanFiles).map(function (n) {
-        return loadHan(n);
-      }).concat([loadHashed("postings", meta.postings, spelled, mergePostings)]));
+      return Promise.all(Array.from(hanFiles).map(loadHan).concat([loadHashed(folder, count, keys, merge)]));
     }
 
     function mergePostings(table, file) {
@@ -405,20 +408,13 @@
     // file anyway); any other, in the character tables, with its Simplified form if it has one.
     function loadChars(chars, meta) {
       var wanted = Array.from(new Set(chars)).filter(function (ch) { return !charsSeen.has(ch); });
-      var hanFiles = new Set(), others = [];
-      wanted.forEach(function (ch) {
-        if (hanFile.has(ch)) hanFiles.add(hanFile.get(ch));
-        else others.push("h" + ch);
-      });
-      return Promise.all(Array.from(hanFiles).map(function (n) {
-        return loadHan(n);
-      }).concat([loadHashed("chars", meta.chars, others, function (table) {
+      return loadHanOrHashed(wanted, "chars", "h", meta.chars, function (table) {
         Object.keys(table).forEach(function (ch) {
           charsSeen.add(ch);
           if (table[ch].r && !allReadings) readings.set(ch, table[ch].r.split(" "));
           if (table[ch].s) t2s.set(ch, table[ch].s);
         });
-      })])).then(function () { wanted.forEach(function (ch) { charsSeen.add(ch); }); });
+      }).then(function () { wanted.forEach(function (ch) { charsSeen.add(ch); }); });
     }
 
     function postings(term) {
@@ -452,6 +448,10 @@
       return out;
     }
 
+    function charactersAt(analysis, positions) {
+      return Array.from(positions).map(function (p) { return analysis.text[p]; });
+    }
+
     // Han terms are all in meta.json, so what a query's Han pieces need can be requested at once,
     // while the lexicon shards of its spellings load: the readings of characters no word explains
     // first (the typo round waits on them, then on more files), then the postings of the Han terms
@@ -461,7 +461,7 @@
       if (unknownCharacters(analysis, meta).length) return;
       var han = matchTerms(analysis, meta, has, prefixTerms, false).filter(function (t) { return isCjk(t.term); });
       var weak = weakPositions(analysis, han, meta);
-      if (weak.size > 1) loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta).catch(function () {});
+      if (weak.size > 1) loadChars(charactersAt(analysis, weak), meta).catch(function () {});
       loadPostings(han, meta).catch(function () {});
     }
 
@@ -484,7 +484,7 @@
           var weak = weakPositions(analysis, found, meta);
           if (weak.size <= 1) return [analysis, found];
           // Pinyin guesses for characters no word explains (homophone typos): their readings first.
-          var readingsLoaded = loadChars(Array.from(weak).map(function (p) { return analysis.text[p]; }), meta);
+          var readingsLoaded = loadChars(charactersAt(analysis, weak), meta);
           // The guesses only add terms: the postings of those found so far load meanwhile.
           loadPostings(found, meta).catch(function () {});
           return readingsLoaded.then(function () {
