@@ -55,18 +55,25 @@ def test_focusing_the_search_box_fetches_it_on_a_page_that_never_gets_idle(page,
     assert search_files(seen) == ["meta.json"]
 
 
-def test_after_the_prefetch_a_chinese_query_fetches_only_postings_and_documents(page, site_server):
+def typed_after_the_prefetch(page, site_server, query: str):
+    """`query` put into the header's box (as a Chinese input method commits it) once meta.json is
+    in: its results locator and the search files fetched for it."""
     page.add_init_script(NO_IDLE)
     seen = watch_requests(page)
     page.goto(site_server)
     with page.expect_response(lambda response: response.url.endswith("/meta.json")):
         page.focus(".md-header .faqkb-search-input")
     before = len(seen)
-    page.keyboard.insert_text("退款多久到账")  # as a Chinese input method commits it
+    page.keyboard.insert_text(query)
     results = page.locator(".md-header .faqkb-results")
-    expect(results).to_have_attribute("data-query", "退款多久到账")
+    expect(results).to_have_attribute("data-query", query)
+    return results, lambda: search_files(seen[before:])
+
+
+def test_after_the_prefetch_a_chinese_query_fetches_only_postings_and_documents(page, site_server):
+    results, fetched_so_far = typed_after_the_prefetch(page, site_server, "退款多久到账")
     expect(results.locator(".faqkb-result").first).to_contain_text("退款多久能到账")
-    fetched = search_files(seen[before:])
+    fetched = fetched_so_far()
     folders = {name.split("/")[0] for name in fetched}
     assert "han" in folders and folders <= {"han", "docs"}, fetched  # no meta.json again, no lexicon shard
     # postings by character: one round of HTTP/1.1's 6 connections; so are the documents that
@@ -77,17 +84,9 @@ def test_after_the_prefetch_a_chinese_query_fetches_only_postings_and_documents(
 
 def test_a_typo_needs_no_character_table_for_characters_the_index_knows(page, site_server):
     """取销订单 (quxiao, meant 取消): the pinyin of 取 and 销 comes in the files of their postings."""
-    page.add_init_script(NO_IDLE)
-    seen = watch_requests(page)
-    page.goto(site_server)
-    with page.expect_response(lambda response: response.url.endswith("/meta.json")):
-        page.focus(".md-header .faqkb-search-input")
-    before = len(seen)
-    page.keyboard.insert_text("取销订单")
-    results = page.locator(".md-header .faqkb-results")
-    expect(results).to_have_attribute("data-query", "取销订单")
+    results, fetched_so_far = typed_after_the_prefetch(page, site_server, "取销订单")
     expect(results.locator(".faqkb-result").first).to_have_text(re.compile("如何取消订单"))
-    fetched = search_files(seen[before:])
+    fetched = fetched_so_far()
     assert not [name for name in fetched if name.startswith("chars/")], fetched
     assert [name for name in fetched if name.startswith("lexicon/")], fetched  # the spelling quxiao was looked up
 

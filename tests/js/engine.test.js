@@ -85,40 +85,39 @@ function heldEngine() {
     },
   });
   const releaseAll = () => { while (pending.length) pending.shift()(); };
-  return { engine, asked, releaseAll, pending };
+  return { engine, asked, releaseAll };
 }
 
 async function settle() { for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve)); }
 
-test("a mixed query asks for its Han postings without waiting for its spelling's lexicon shard", async () => {
+// A query started once meta.json is in, with every file it asks for held back: what it asked for
+// at once, and its results once everything is let through.
+async function askedAtOnce(query) {
   const { engine, asked, releaseAll } = heldEngine();
   const meta = engine.meta();
   releaseAll();
-  await meta;
+  const loaded = await meta;
   const before = asked.length;
-  const search = engine.search("App怎么开发票");
+  const search = engine.search(query);
   await settle();  // nothing answered yet: what is asked now is asked at once
   const first = asked.slice(before);
+  for (let i = 0; i < 10; i++) { releaseAll(); await settle(); }
+  return { first, meta: loaded, results: await search };
+}
+
+test("a mixed query asks for its Han postings without waiting for its spelling's lexicon shard", async () => {
+  const { first, results } = await askedAtOnce("App怎么开发票");
   assert.ok(first.some((f) => f.startsWith("lexicon/")), first.join(" "));
   assert.ok(first.some((f) => f.startsWith("han/")), first.join(" "));
-  for (let i = 0; i < 10; i++) { releaseAll(); await settle(); }
-  assert.ok((await search).length > 0);
+  assert.ok(results.length > 0);
 });
 
 test("a typo's readings are asked for before the postings of the rest of the query", async () => {
-  const { engine, asked, releaseAll } = heldEngine();
-  const meta = engine.meta();
-  releaseAll();
-  await meta;
-  const before = asked.length;
-  const search = engine.search("订单怎么取销");  // no word explains 取 and 销 (quxiao, meant 取消)
-  await settle();
-  const first = asked.slice(before);
-  const files = (await meta).terms.map((packed) => engineModule.unpackTerms(packed));
+  const { first, meta, results } = await askedAtOnce("订单怎么取销");  // no word explains 取 and 销 (quxiao, meant 取消)
+  const files = meta.terms.map((packed) => engineModule.unpackTerms(packed));
   const fileOf = (ch) => "han/" + files.findIndex((terms) => terms.includes(ch)) + ".json";
   const readings = new Set([fileOf("取"), fileOf("销")]);
   assert.deepEqual(new Set(first.slice(0, readings.size)), readings, first.join(" "));
   assert.ok(first.includes(fileOf("订")), first.join(" "));  // the rest is asked at once too
-  for (let i = 0; i < 10; i++) { releaseAll(); await settle(); }
-  assert.equal((await search)[0].id, "cancel-order");
+  assert.equal(results[0].id, "cancel-order");
 });
