@@ -199,7 +199,7 @@ def _hashed(prefix: str, by_key: dict[str, dict], target: int) -> tuple[int, dic
 
 def rarest_characters(question: str, terms: dict[str, list]) -> list[str]:
     """The CARRIED_CHARACTERS characters of a question that the fewest entries have."""
-    chars = {ch for ch in normalize(question) if len(terms.get(ch, ())) and is_cjk(ch)}
+    chars = {ch for ch in normalize(question) if ch in terms and is_cjk(ch)}
     return sorted(chars, key=lambda ch: (len(terms[ch]), ch))[:CARRIED_CHARACTERS]
 
 
@@ -228,15 +228,15 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
     grouped = han_files({term: len(_dumps(encoded[term])) for term in han_terms},
                         {term: len(data.terms[term]) for term in han_terms})
     file_of = {term: number for number, terms in enumerate(grouped) for term in terms}
-    carried: dict[int, list[int]] = {}
+    carried: dict[int, set[int]] = {}
     for entry, doc in enumerate(data.docs):
         for ch in rarest_characters(doc.question, data.terms):
-            carried.setdefault(file_of[ch], []).append(entry)
+            carried.setdefault(file_of[ch], set()).add(entry)
     for number, terms in enumerate(grouped):
         # The readings of its characters too: a query's typo round needs those of characters no
         # word explains, which are among the characters whose postings it fetches anyway.
         readings = {term: " ".join(pinyin[term]) for term in terms if len(term) == 1 and pinyin.get(term)}
-        documents = {str(entry): _doc_fields(data.docs[entry]) for entry in sorted(set(carried.get(number, ())))}
+        documents = {str(entry): _doc_fields(data.docs[entry]) for entry in sorted(carried.get(number, ()))}
         files[f"han/{number}.json"] = _dumps({"v": FORMAT_VERSION, "t": {term: encoded[term] for term in terms},
                                               "d": documents, "r": readings})
 
