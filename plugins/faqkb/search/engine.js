@@ -272,16 +272,17 @@
     var c = meta.constants, units = coverageUnits(analysis, found, meta), total = 0;
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
     if (total <= 0) return [];
-    var scores = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
+    // per entry and query position, the best credit of the terms it matches there
+    var credit = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
     var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
-      var value = term.unigram ? c.unigramCover : 1.0;
+      var value = term.unigram ? c.unigramCover : 1.0, length = term.end - term.start;
       postings(term.term).forEach(function (posting) {
-        var number = posting[0];
-        scores.set(number, (scores.get(number) || 0.0) + term.weight * posting[1]);
-        if (!cover.has(number)) { cover.set(number, new Map()); matched.set(number, []); }
-        var docCover = cover.get(number);
+        var number = posting[0], perPosition = term.weight * posting[1] / Math.sqrt(length);
+        if (!cover.has(number)) { cover.set(number, new Map()); credit.set(number, new Map()); matched.set(number, []); }
+        var docCover = cover.get(number), docCredit = credit.get(number);
         for (var p = term.start; p < term.end; p++) {
+          if ((docCredit.get(p) || 0.0) < perPosition) docCredit.set(p, perPosition);
           if (units.has(p) && (docCover.get(p) || 0.0) < value) docCover.set(p, value);
         }
         if (term.unigram || term.guess) {
@@ -292,8 +293,9 @@
       });
     });
     var ranked = [];
-    scores.forEach(function (score, number) {
-      var docCover = cover.get(number), share = 0;
+    credit.forEach(function (docCredit, number) {
+      var docCover = cover.get(number), share = 0, score = 0;
+      sortedKeys(docCredit).forEach(function (p) { score += docCredit.get(p); });
       if (!anyWord && docCover.size < units.size - c.weakMisses) return;
       sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
       share = share / total;
