@@ -49,7 +49,7 @@ MIN_COVERAGE = 0.1
 WEAK_SHARE = 0.5
 PINYIN_READINGS = 2
 INTENT_WEIGHT = 2.5
-QUESTION_COVER_FLOOR = 0.4  # the factor for an entry whose question shares no character with the query
+QUESTION_COVER_FLOOR = 0.3  # the factor for an entry whose question shares no character with the query
 
 CONSTANTS = {
     "queryMaxChars": QUERY_MAX_CHARS, "asciiTokenMax": ASCII_TOKEN_MAX, "maxTermLength": MAX_TERM_LENGTH,
