@@ -206,13 +206,12 @@ def test_character_tables_hold_readings_and_simplified_forms(sample):
 @pytest.mark.slow
 def test_postings_past_the_scored_ones_list_every_question_with_the_term_at_one_shared_score(sample, monkeypatch):
     import faqkb.search.index
-    from faqkb.search.text import Segmenter
 
     content, full, _, _ = sample
     monkeypatch.setattr(faqkb.search.index, "SCORED_POSTINGS", 3)
     short, _ = search_data(content)
     assert short.terms.keys() == full.terms.keys()
-    segmenter = Segmenter()
+    segmenter = faqkb.search.index.content_segmenter(content, full.synonyms)
     question_terms = [set(segmenter.index_terms(doc.question, full.synonyms)) for doc in full.docs]
     long_lists = 0
     for term, postings in short.terms.items():

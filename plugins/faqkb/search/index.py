@@ -80,12 +80,17 @@ def ordered_entries(content: Content) -> tuple[list[Entry], list[Category]]:
     return entries, categories
 
 
+def content_segmenter(content: Content, synonyms: dict[str, tuple[str, ...]]) -> Segmenter:
+    """The segmenter that indexes `content`: taught its tags and every word of the vocabulary."""
+    extra_words = [w for words in synonyms.values() for w in words]
+    extra_words += [t for e in content.entries for t in (e.tags or [])]
+    return Segmenter(extra_words)
+
+
 def build_search_data(content: Content, segmenter: Segmenter | None = None) -> SearchData:
     """Count the content's terms and score every (term, entry) pair with whoosh's BM25F."""
     synonyms = vocabulary(g.words for g in content.synonyms)
-    extra_words = [w for words in synonyms.values() for w in words]
-    extra_words += [t for e in content.entries for t in (e.tags or [])]
-    segmenter = segmenter or Segmenter(extra_words)
+    segmenter = segmenter or content_segmenter(content, synonyms)
     entries, categories = ordered_entries(content)
     category_number = {c.path: n for n, c in enumerate(categories)}
     titles = {c.path: c.title for c in categories}
