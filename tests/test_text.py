@@ -39,6 +39,13 @@ def test_numerals_that_are_part_of_words_stay():
     assert normalize("统一发票") == "统一发票"
 
 
+def test_a_lone_one_before_a_counting_word_is_the_article_and_stays():
+    assert [normalize(t) for t in ("想换一个", "第一次买", "一件衣服")] == ["想换一个", "第一次买", "一件衣服"]
+    # a number of days, years or yuan is still a number, and so are counts above one
+    assert [normalize(t) for t in ("一天", "一个工作日", "一年保修", "两件", "十个")] == \
+        ["1天", "1个工作日", "1年保修", "2件", "10个"]
+
+
 def test_numeral_values():
     assert [chinese_numeral_value(t) for t in ("七", "十", "十五", "二十", "三百零五", "三五")] == [7, 10, 15, 20, 305, 35]
     assert chinese_numeral_value("五五十") is None

@@ -43,9 +43,10 @@
     text = text.normalize("NFKC").toLowerCase();
     text = Array.from(text).map(function (ch) { return t2s.get(ch) || ch; }).join("");
     if (!meta.numeral) {
-      meta.numeral = new RegExp("([零〇一二两三四五六七八九十百千]+)(?=(?:" + meta.units.join("|") + "))", "g");
+      meta.numeral = new RegExp("([零〇一二两三四五六七八九十百千]+)(?=(" + meta.units.join("|") + "))", "g");
     }
-    return text.replace(meta.numeral, function (all, numeral) {
+    return text.replace(meta.numeral, function (all, numeral, unit) {
+      if (numeral === "一" && meta.articleUnits.indexOf(unit) >= 0) return numeral;  // 换一个: the article "a"
       var value = numeralValue(numeral);
       return value === null ? numeral : value;
     });

@@ -22,7 +22,7 @@ import math
 
 from .index import SearchData
 from .query import CONSTANTS, term_key
-from .text import INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTICLES, STOP_WORDS, is_cjk, \
+from .text import ARTICLE_UNITS, INTENT_KINDS, INTENT_ORDER, INTENT_WORDS, NUMERAL_UNITS, PARTICLES, STOP_WORDS, is_cjk, \
     normalize, traditional_to_simplified
 from .version import FORMAT_VERSION
 
@@ -283,6 +283,7 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "stop": list(STOP_WORDS),
         "particles": "".join(sorted(PARTICLES)),
         "units": list(NUMERAL_UNITS),
+        "articleUnits": list(ARTICLE_UNITS),
         "constants": CONSTANTS,
     }
     files["meta.json"] = _dumps(meta)

@@ -58,9 +58,12 @@ NUMERAL_UNITS = (
     "个工作日 工作日 小时 分钟 星期 天 个 年 月 日 号 周 次 件 元 块 倍 折 张 台 期 位 级 寸 斤 公斤 单 份 人 种 步 秒"
 ).split()
 NUMERAL_UNITS = tuple(sorted(set(NUMERAL_UNITS), key=lambda u: (-len(u), u)))
+# A lone 一 before these counting words is the article "a", not a number: 换一个, 第一次, 一件衣服
+# stay as typed, so the words around them (换一个 in the vocabulary) are still found.
+ARTICLE_UNITS = ("个", "次", "件", "张", "台", "位", "种", "步", "份", "单")
 _NUMERAL_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _NUMERAL_SCALES = {"十": 10, "百": 100, "千": 1000}
-_NUMERAL = re.compile("([零〇一二两三四五六七八九十百千]+)(?=(?:" + "|".join(NUMERAL_UNITS) + "))")
+_NUMERAL = re.compile("([零〇一二两三四五六七八九十百千]+)(?=(" + "|".join(NUMERAL_UNITS) + "))")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[a-z0-9]+")
@@ -85,6 +88,8 @@ def chinese_numeral_value(text: str) -> int | None:
 
 
 def _replace_numeral(match: re.Match) -> str:
+    if match.group(1) == "一" and match.group(2) in ARTICLE_UNITS:
+        return match.group(1)
     value = chinese_numeral_value(match.group(1))
     return match.group(1) if value is None else str(value)
 
