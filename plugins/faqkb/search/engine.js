@@ -301,8 +301,8 @@
       sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
       share = share / total;
       if (share < c.minCoverage) return;
-      var question = meta.questions[number], size = question >> meta.intentBits;
-      var shared = analysis.intents & question & ((1 << meta.intentBits) - 1);
+      var size = meta.questionSizes.charCodeAt(number) - meta.questionCode;
+      var shared = analysis.intents & (meta.questionIntents.charCodeAt(number) - meta.questionCode);
       var bonus = 0;
       meta.intentScores.forEach(function (value, kind) { if (shared >> kind & 1) bonus += value; });
       score += c.intentWeight * bonus;

@@ -11,7 +11,7 @@ import hashlib
 from importlib import metadata
 from pathlib import Path
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 HERE = Path(__file__).parent
 # What turns content into search files: this package's code and data, and the libraries whose
