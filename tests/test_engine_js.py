@@ -38,7 +38,8 @@ def vector(searcher: Searcher, query: str, prefix: bool) -> dict:
     return {
         "q": query, "limit": 10, "prefix": prefix,
         "analysis": {"text": analysis.text, "cjk": [list(p) for p in analysis.cjk],
-                     "ascii": [list(t) for t in analysis.ascii], "intents": analysis.intents},
+                     "ascii": [list(t) for t in analysis.ascii], "intents": analysis.intents,
+                     "asking": [list(span) for span in analysis.asking]},
         "found": [[t.term, t.weight, t.start, t.end, t.unigram, t.guess] for t in steps.found],
         "ranked": [[number, score, matched, share] for number, score, matched, share in steps.ranked],
         "results": [[r.id, r.score] for r in searcher.search(query, 10, prefix)],

@@ -26,7 +26,7 @@ function newEngine(log) {
 function stepsOf(done) {
   const analysis = done.analysis;
   return {
-    analysis: { text: analysis.text, cjk: analysis.cjk, ascii: analysis.ascii, intents: analysis.intents },
+    analysis: { text: analysis.text, cjk: analysis.cjk, ascii: analysis.ascii, intents: analysis.intents, asking: analysis.asking },
     found: done.found.map((t) => [t.term, t.weight, t.start, t.end, t.unigram, t.guess]),
     ranked: done.ranked,
   };

@@ -73,17 +73,20 @@
   }
 
   // What the text asks, as a bit mask over the kinds (text.intents): longest words first.
-  function intents(text, meta) {
+  // The words of normalised text that ask something: [start, end, kind] (text.intent_spans).
+  function intentSpans(text, meta) {
     if (!meta.intentWord) {
       meta.intentKind = new Map(meta.intents);
       meta.intentWord = new RegExp(meta.intents.map(function (pair) {
         return pair[0].replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
       }).join("|"), "g");
     }
-    var mask = 0, match;
+    var spans = [], match;
     meta.intentWord.lastIndex = 0;
-    while ((match = meta.intentWord.exec(text)) !== null) mask |= 1 << meta.intentKind.get(match[0]);
-    return mask;
+    while ((match = meta.intentWord.exec(text)) !== null) {
+      spans.push([match.index, match.index + match[0].length, meta.intentKind.get(match[0])]);
+    }
+    return spans;
   }
 
   // ---- query analysis and matching (search/query.py) ---------------------------------------------
@@ -105,7 +108,9 @@
         for (var j = 0; j < token.length; j++) units.set(start + j, 2.0 / token.length);
       }
     }
-    return { text: text, cjk: cjk, ascii: ascii, units: units, intents: intents(text, meta) };
+    var asking = intentSpans(text, meta), mask = 0;
+    asking.forEach(function (span) { mask |= 1 << span[2]; });
+    return { text: text, cjk: cjk, ascii: ascii, units: units, intents: mask, asking: asking };
   }
 
   function shardKeys(analysis) {
@@ -298,11 +303,19 @@
       var docCover = cover.get(number), share = 0, score = 0;
       sortedKeys(docCredit).forEach(function (p) { score += docCredit.get(p); });
       if (!anyWord && docCover.size < units.size - c.weakMisses) return;
-      sortedKeys(docCover).forEach(function (p) { share += units.get(p) * docCover.get(p); });
-      share = share / total;
-      if (share < c.minCoverage) return;
       var size = meta.questionSizes.charCodeAt(number) - meta.questionCode;
       var shared = analysis.intents & (meta.questionIntents.charCodeAt(number) - meta.questionCode);
+      // an entry that asks what the query asks answers the words that ask it (几天 for 多久)
+      var asked = new Set();
+      analysis.asking.forEach(function (span) {
+        if (shared >> span[2] & 1) for (var p = span[0]; p < span[1]; p++) asked.add(p);
+      });
+      sortedKeys(units).forEach(function (p) {
+        if (asked.has(p)) share += units.get(p);
+        else if (docCover.has(p)) share += units.get(p) * docCover.get(p);
+      });
+      share = share / total;
+      if (share < c.minCoverage) return;
       var bonus = 0;
       meta.intentScores.forEach(function (value, kind) { if (shared >> kind & 1) bonus += value; });
       score += c.intentWeight * bonus;

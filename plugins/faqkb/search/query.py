@@ -14,7 +14,7 @@ the share of the query the document covers, so entries matching every part of th
 times how much of the entry's own question the query's characters account for (with a floor), so
 that among questions that all contain the query, the one that says no more than it comes first.
 An entry that asks what the query asks (why, how, whether, when…: text.INTENTS) gains for each
-kind they share.
+kind they share, and covers the query's words that ask it (几天 and 多久 both ask when).
 When no word of the query is in the table (only single characters and pinyin guesses match), an
 entry must cover all of it but one position: scattered characters alone are not an answer.
 """
@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .index import SearchData
-from .text import PARTICLES, intents, is_cjk, normalize, runs, split_stop_words
+from .text import PARTICLES, intent_spans, intents, is_cjk, normalize, runs, split_stop_words
 
 QUERY_MAX_CHARS = 64
 ASCII_TOKEN_MAX = 24
@@ -81,6 +81,7 @@ class Analysis:
     ascii: list[tuple[str, int]]
     units: dict[int, float]  # position -> how much it counts toward coverage
     intents: int  # what it asks (text.intents)
+    asking: list[tuple[int, int, int]]  # the words that ask it: (start, end, kind), text.intent_spans
 
 
 @dataclass
@@ -130,7 +131,7 @@ def analyze(query: str) -> Analysis:
             tokens.append((token, start))
             for i in range(len(token)):
                 units[start + i] = 2.0 / len(token)
-    return Analysis(text, cjk, tokens, units, intents(text))
+    return Analysis(text, cjk, tokens, units, intents(text), intent_spans(text))
 
 
 def shard_keys(analysis: Analysis) -> list[str]:
@@ -265,10 +266,13 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
         doc_cover = cover[number]
         if not any_word and len(doc_cover) < len(units) - WEAK_MISSES:
             continue
-        share = sum(units[p] * doc_cover[p] for p in sorted(doc_cover)) / total
+        size, asks = question(number)
+        shared = analysis.intents & asks
+        # An entry that asks what the query asks answers the words that ask it (几天 for 多久).
+        asked = {p for start, end, kind in analysis.asking if shared >> kind & 1 for p in range(start, end)}
+        share = sum(units[p] * (1.0 if p in asked else doc_cover[p])
+                    for p in sorted(units) if p in asked or p in doc_cover) / total
         if share >= MIN_COVERAGE:
-            size, asks = question(number)
-            shared = analysis.intents & asks
             score += INTENT_WEIGHT * sum(value for kind, value in enumerate(intent_scores) if shared >> kind & 1)
             held = min(1.0, len(characters.get(number, ())) / size) if size and analysis.cjk else 1.0
             question_cover = QUESTION_COVER_FLOOR + (1 - QUESTION_COVER_FLOOR) * held

@@ -184,11 +184,16 @@ def split_stop_words(run: str) -> list[tuple[str, int]]:
     return pieces
 
 
+def intent_spans(text: str) -> list[tuple[int, int, int]]:
+    """The words of normalised text that ask something: (start, end, kind), kind an index of INTENT_KINDS."""
+    return [(match.start(), match.end(), INTENT_WORDS[match.group(0)]) for match in _INTENT_WORD.finditer(text)]
+
+
 def intents(text: str) -> int:
     """The kinds of what normalised text asks, as a bit mask over INTENT_KINDS."""
     mask = 0
-    for match in _INTENT_WORD.finditer(text):
-        mask |= 1 << INTENT_WORDS[match.group(0)]
+    for _, _, kind in intent_spans(text):
+        mask |= 1 << kind
     return mask
 
 
