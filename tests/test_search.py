@@ -10,7 +10,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.system import pack_uint
 
 from faqkb.search import export, query as search
-from faqkb.search.text import is_cjk, normalize
+from faqkb.search.text import PARTICLES, is_cjk, normalize
 from faqkb.search.version import FORMAT_VERSION
 from faqkb.search.export import decode_postings, encode_postings, export_search, pack_terms, unpack_terms
 from faqkb.search.index import Doc, SearchData
@@ -106,8 +106,9 @@ def test_han_terms_packed_into_meta_unpack_to_the_same_terms():
 
 
 def test_exported_index_reloads_and_searches_the_same(sample):
-    """Save → load → search: lexicon (Han terms in meta.json, per file of postings; spellings in
-    shards), postings and document chunks hold everything the ranking needs."""
+    """Save → load → search: lexicon (Han characters and some words in meta.json, per file of
+    postings, the other words in those files; spellings in shards), postings and document chunks
+    hold everything the ranking needs."""
     content, data, pinyin, searcher = sample
     files = export_search(data, pinyin)
     meta = json.loads(files["meta.json"])
@@ -126,8 +127,16 @@ def test_exported_index_reloads_and_searches_the_same(sample):
         if folder in ("postings", "han"):
             for term, flat in json.loads(raw)["t"].items():
                 terms[term] = decode_postings(flat)
-        if folder == "han":  # a Han file holds the terms meta.json lists for it
-            assert sorted(json.loads(raw)["t"]) == han_lexicon[int(path.split("/")[1].split(".")[0])]
+        if folder == "han":
+            # A Han file holds the terms meta.json lists for it, and words meta.json need not list:
+            # each has a character, not a particle, in the same file, so a query holding the word
+            # fetches the file for that character and finds the word in it.
+            held, listed = sorted(json.loads(raw)["t"]), han_lexicon[int(path.split("/")[1].split(".")[0])]
+            assert set(listed) <= set(held)
+            unlisted = set(held) - set(listed)
+            assert all(len(word) > 1 and any(ch in held and ch not in PARTICLES for ch in word) for word in unlisted)
+            lexicon.update(unlisted)
+    assert len(lexicon) > 2 * sum(len(listed) for listed in han_lexicon)  # most words are not in meta.json
     assert lexicon == set(terms) and terms == data.terms
     for folder in ("lexicon", "postings", "chars"):
         assert {f"{folder}/{n}.json" for n in range(meta[folder])} == {p for p in files if p.startswith(folder + "/")}
@@ -155,8 +164,8 @@ def test_a_han_query_fetches_no_more_postings_files_than_it_has_characters(sampl
     alone_bytes = 150  # a few of the sample's longer words have postings above it
     monkeypatch.setattr(export, "LONG_WORD_ALONE_BYTES", alone_bytes)
     files = export_search(data, pinyin)
-    file_of = {term: n for n, packed in enumerate(json.loads(files["meta.json"])["terms"])
-               for term in unpack_terms(packed)}
+    file_of = {term: int(path.split("/")[1].split(".")[0]) for path, raw in files.items() if path.startswith("han/")
+               for term in json.loads(raw)["t"]}
     size = {term: len(json.dumps(encode_postings(data.terms[term]), separators=(",", ":"))) for term in file_of}
     alone = {t for t in file_of if len(t) >= 3 and size[t] > alone_bytes} | {
         t for t in file_of if len(t) > 1 and not any(ch in file_of for ch in t)}  # no character indexed alone

@@ -408,10 +408,14 @@
     }
 
     // han/N.json: Han terms' postings, the documents of their best entries, their characters' readings.
+    // Its words that meta.json does not list become known here (export.listed_terms).
     function loadHan(n) {
       return fetchJson("han/" + n + ".json").then(function (file) {
         if (file.merged) return;
         file.merged = true;
+        Object.keys(file.t).forEach(function (term) {
+          if (!lexicon.has(term)) { lexicon.add(term); hanFile.set(term, n); }
+        });
         mergePostings(file.t, file);
         Object.keys(file.r).forEach(function (ch) {
           charsSeen.add(ch);
@@ -495,6 +499,10 @@
             var again = analyze(query, meta, t2s);
             return loadKeys(shardKeys(again), meta).then(function () { return again; });
           });
+        }).then(function (analysis) {
+          // The files of the Han terms known so far hold the words meta.json does not list.
+          var known = matchTerms(analysis, meta, has, prefixTerms, prefix);
+          return loadPostings(known, meta).then(function () { return analysis; });
         }).then(function (analysis) {
           var found = matchTerms(analysis, meta, has, prefixTerms, prefix);
           var weak = weakPositions(analysis, found, meta);

@@ -206,6 +206,15 @@ def rarest_characters(question: str, terms: dict[str, list]) -> list[str]:
     return sorted(chars, key=lambda ch: (len(terms[ch]), ch))[:CARRIED_CHARACTERS]
 
 
+def listed_terms(terms: list[str], file_of: dict[str, int]) -> list[str]:
+    """The terms of one Han file that meta.json lists: its characters, and the words none of whose
+    characters is a term filed with them. A word filed with one of its characters is found in the
+    file once loaded: a query holding the word holds that character, whose file it fetches anyway
+    (query.match_terms matches every character of the index that is not a particle)."""
+    return [term for term in terms if len(term) == 1 or not any(
+        ch in file_of and file_of[ch] == file_of[term] and ch not in PARTICLES for ch in term)]
+
+
 def _doc_fields(doc) -> list:
     return [doc.id, doc.question, doc.category]
 
@@ -273,8 +282,9 @@ def export_search(data: SearchData, pinyin: dict[str, list[str]]) -> dict[str, b
         "docs": len(data.docs),
         "docChunk": DOC_CHUNK,
         "lexicon": lexicon_files,  # the shards of ASCII terms (pinyin spellings)
-        # every Han term, per file of postings (han/N.json): a query needs no lexicon shard for them
-        "terms": [pack_terms(terms) for terms in grouped],
+        # the Han terms a query must know of before it fetches postings, per file (han/N.json):
+        # characters, and the words the file of none of their characters holds (listed_terms)
+        "terms": [pack_terms(listed_terms(terms, file_of)) for terms in grouped],
         "postings": postings_files,  # the files of ASCII terms' postings, by hash
         "chars": char_files,
         "categories": data.categories,
