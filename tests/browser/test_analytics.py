@@ -159,7 +159,7 @@ def test_without_an_endpoint_no_vote_is_asked_and_nothing_is_sent(page, site_ser
     page.context.on("request", lambda request: requests.append(request.url))
     page.goto(site_server)
     type_query(page, "优惠券过期")
-    page.locator(f"{BOX_RESULTS} .faqkb-result").nth(2).click()
+    page.locator(f"{BOX_RESULTS} .faqkb-result[href*=\"coupon-expired\"]").click()
     page.wait_for_url("**/q/coupon-expired/")
     expect(page.locator(".faqkb-answer")).to_be_visible()
     assert page.locator(".faqkb-vote").count() == 0
@@ -381,7 +381,7 @@ def test_a_browser_that_asks_not_to_be_tracked_sends_nothing_and_is_not_asked_to
     page.wait_for_load_state("load")  # the deferred scripts have run
     assert page.locator(".faqkb-vote").count() == 0
     type_query(page, "优惠券过期")
-    page.locator(f"{BOX_RESULTS} .faqkb-result").nth(2).click()
+    page.locator(f"{BOX_RESULTS} .faqkb-result[href*=\"coupon-expired\"]").click()
     page.wait_for_url("**/q/coupon-expired/")
     page.wait_for_load_state("load")
     assert events.sent == []

@@ -282,8 +282,18 @@
     var credit = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
     var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
-      var value = term.unigram ? c.unigramCover : 1.0, length = term.end - term.start;
-      postings(term.term).forEach(function (posting) {
+      var fullValue = term.unigram ? c.unigramCover : 1.0, length = term.end - term.start;
+      var listed = postings(term.term), best = 0, floor = -1;
+      listed.forEach(function (posting) { if (posting[1] > best) best = posting[1]; });
+      if (listed.length > c.scoredPostings) {
+        floor = Infinity;
+        listed.forEach(function (posting) { if (posting[1] < floor) floor = posting[1]; });
+      }
+      listed.forEach(function (posting) {
+        // a faint match (the word only in an answer) covers less (query.FAINT_SHARE); the lowest
+        // score of a long list is that of the entries holding the term in their question
+        var faint = posting[1] < c.faintShare * best && posting[1] !== floor;
+        var value = faint ? fullValue * c.faintCover : fullValue;
         var number = posting[0], perPosition = term.weight * posting[1] / Math.sqrt(length);
         if (!cover.has(number)) { cover.set(number, new Map()); credit.set(number, new Map()); matched.set(number, []); }
         var docCover = cover.get(number), docCredit = credit.get(number);

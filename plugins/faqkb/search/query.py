@@ -7,7 +7,8 @@ A query is normalised, split at filler words, and every substring found in the t
 a query term (so 偏远地区 matches 地区, and 退款 matches 退款 and its characters). Characters
 that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货).
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
-A document's score adds up, for each query position, the best credit among the terms it matches
+A match that scores under a quarter of the term's best (the word only in an answer) covers half
+as much: answer words can lift an entry, but not stand in for the question's own. A document's score adds up, for each query position, the best credit among the terms it matches
 there (a term's weighted score over the square root of its length, on each of its positions): so a
 word and its own characters count once, not three times. That sum is multiplied by the square of
 the share of the query the document covers, so entries matching every part of the question come before partial matches; and
@@ -26,7 +27,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .index import SearchData
+from .index import SCORED_POSTINGS, SearchData
 from .text import PARTICLES, intent_spans, intents, is_cjk, normalize, runs, split_stop_words
 
 QUERY_MAX_CHARS = 64
@@ -44,11 +45,15 @@ UNIGRAM_COVER = 0.8
 WEAK_MISSES = 1  # positions an entry may miss when the query matched only single characters or pinyin guesses
 MIN_COVERAGE = 0.1
 # Below this share of the query, even the best entry is not what the query asks: the box and the
-# results page say so above it (7 % of right first answers get the notice; 69 % of unanswerable
+# results page say so above it (8 % of right first answers get the notice; 85 % of unanswerable
 # queries get it or no result at all, on the tuning half of the blind query set).
-WEAK_SHARE = 0.5
+WEAK_SHARE = 0.45
 PINYIN_READINGS = 2
 INTENT_WEIGHT = 2.5
+# A posting scoring under this share of the term's best is faint: its positions count FAINT_COVER
+# of what they would toward the share of the query an entry covers.
+FAINT_SHARE = 0.25
+FAINT_COVER = 0.5
 QUESTION_COVER_FLOOR = 0.3  # the factor for an entry whose question shares no character with the query
 
 CONSTANTS = {
@@ -58,7 +63,7 @@ CONSTANTS = {
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
     "weakMisses": WEAK_MISSES, "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
-    "weakShare": WEAK_SHARE,
+    "weakShare": WEAK_SHARE, "faintShare": FAINT_SHARE, "faintCover": FAINT_COVER, "scoredPostings": SCORED_POSTINGS,
 }
 
 
@@ -243,9 +248,19 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     characters: dict[int, set[str]] = {}
     any_word = any(not term.unigram and not term.guess for term in found)
     for term in found:
-        value = UNIGRAM_COVER if term.unigram else 1.0
+        full_value = UNIGRAM_COVER if term.unigram else 1.0
         length = term.end - term.start
-        for number, score in postings(term.term):
+        listed = postings(term.term)
+        scores = [score for _, score in listed]
+        best = max(scores, default=0)
+        # A long list ends with every other entry holding the term in its question, aliases or tags,
+        # at the lowest score (index.SCORED_POSTINGS): not faint.
+        floor = min(scores) if len(listed) > SCORED_POSTINGS else -1
+        for number, score in listed:
+            # A faint match (the word only in the answer, or in a long answer of a rarely asked
+            # entry) covers less of the query than the question's own words.
+            faint = score < FAINT_SHARE * best and score != floor
+            value = full_value * FAINT_COVER if faint else full_value
             per_position = term.weight * score / math.sqrt(length)
             doc_credit = credit.setdefault(number, {})
             for p in range(term.start, term.end):
