@@ -363,8 +363,8 @@
       return cache[path];
     }
 
-    // meta.json: what every query needs, the Han lexicon included: per file of postings, its
-    // terms (export.pack_terms).
+    // meta.json: what every query needs, the Han terms to know of before fetching included: per
+    // file of postings, its characters and lone words (export.listed_terms, export.pack_terms).
     function loadMeta() {
       return fetchJson("meta.json").then(function (meta) {
         if (!meta.termsLoaded) {

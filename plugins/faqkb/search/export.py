@@ -2,8 +2,9 @@
 
 Every file is UTF-8 JSON carrying the format version. `meta.json`, which the page fetches before
 the first query (at idle, or when the search box gets focus), holds what every query needs: the
-ranking's per-entry facts and the whole Han lexicon (which terms exist, and which file holds each
-one's postings). A query then fetches the postings of only the terms it matched, then the few
+ranking's per-entry facts and the Han terms a query must know of before it fetches (characters,
+and words none of whose characters is filed with them: listed_terms), with the file holding each
+one's postings. The other words are found in the files of their characters. A query then fetches the postings of only the terms it matched, then the few
 documents it shows; never the whole index.
 
 A Han query matches its single characters as well as its words (query.match_terms), so the
