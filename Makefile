@@ -118,7 +118,7 @@ lock: | $(BIN)/python
 bench: $(INSTALLED_TEST)
 	$(BIN)/python scripts/bench_build.py
 
-## What the benchmarks need beyond the tests (Pagefind, for scripts/bench_network.py).
+## What the benchmarks need beyond the tests (Pagefind, for scripts/bench_search.py and bench_network.py).
 install-bench: $(INSTALLED_TEST)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/bench.txt
 
