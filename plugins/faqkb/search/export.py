@@ -32,9 +32,10 @@ DOC_CHUNK = 4
 # arrive with its postings and no documents wave follows: an entry's document is in the Han files of
 # the CARRIED_CHARACTERS characters of its question that the fewest entries have. Ranking favours
 # entries whose question the query's characters account for, so a result's rarest characters are
-# usually in the query. Each costs about 70 bytes per entry of site (GitHub Pages' 1 GB); 3 leave
-# a documents wave to about a third of the generated help centre's queries (docs/benchmarks.md).
-CARRIED_CHARACTERS = 3
+# usually in the query. Each costs about 70 bytes per entry of site (GitHub Pages' 1 GB), and every
+# other query holding that character pays for it too: 2 rather than 3 took 0.6 KB off the worst later
+# query of the generated 10,000-question help centre (14.0 KB; docs/benchmarks.md).
+CARRIED_CHARACTERS = 2
 # Raw JSON per file, before gzip. Small files, because a query fetches one per two letters of a
 # spelling and one per matched term and pays for whatever else hashed into the same file.
 LEXICON_BYTES = 300
@@ -45,7 +46,7 @@ POSTINGS_BYTES = 1000
 # matches it, while every query holding one of its characters would fetch it with them. (Chosen
 # on the generated 10,000-question tree's queries: bytes and round trips per query, docs/benchmarks.md.)
 HAN_FILE_BYTES = 2000
-LONG_WORD_ALONE_BYTES = 1000
+LONG_WORD_ALONE_BYTES = 500
 CHAR_TABLE_BYTES = 1000  # pinyin readings and Traditional→Simplified pairs, by character
 # Per entry, what ranking needs of its question, one character each: chr(QUESTION_CODE + value).
 # Two strings of 10,000 characters gzip to 9.8 KB where one JSON list of numbers took 12.7 KB
@@ -136,7 +137,9 @@ def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]
     characters too (no request is added; bytes are, when the character is asked without the
     word), unless it is long and large (LONG_WORD_ALONE_BYTES). Words are taken most common first,
     and while a file stays under HAN_FILE_BYTES the characters of a word are put in one file: the
-    requests of a query follow its words. A word goes to the smallest file among its characters'.
+    requests of a query follow its words. Otherwise a word goes to the file of its rarest character
+    (the smallest postings of its own): fewer queries hold that character without the word, and
+    each of them pays for the word's postings (a common character's file gathered dozens of words).
     What is left small is packed together, in order, up to POSTINGS_BYTES a file.
     """
     parent: dict[str, str] = {}
@@ -166,9 +169,9 @@ def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]
             size[roots[0]] = merged
             home[word] = roots[0]
         else:
-            smallest = min(roots, key=lambda r: (size[r], r))
-            size[smallest] += sizes[word]
-            home[word] = smallest
+            rarest = min(roots, key=lambda r: (sizes.get(r, size[r]), r))
+            size[rarest] += sizes[word]
+            home[word] = rarest
     groups: dict[str, list[str]] = {}
     for term in sorted(sizes):
         groups.setdefault(root(home.get(term, term)), []).append(term)
