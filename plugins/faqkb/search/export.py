@@ -32,10 +32,10 @@ DOC_CHUNK = 4
 # arrive with its postings and no documents wave follows: an entry's document is in the Han files of
 # the CARRIED_CHARACTERS characters of its question that the fewest entries have. Ranking favours
 # entries whose question the query's characters account for, so a result's rarest characters are
-# usually in the query. Each costs about 70 bytes per entry of site (GitHub Pages' 1 GB), and every
-# other query holding that character pays for it too: 2 rather than 3 took 0.6 KB off the worst later
-# query of the generated 10,000-question help centre (14.0 KB; docs/benchmarks.md).
-CARRIED_CHARACTERS = 2
+# usually in the query. Each costs about 70 bytes per entry of site (GitHub Pages' 1 GB); 3 leave
+# a documents wave to about a third of the generated help centre's queries (docs/benchmarks.md).
+# 2 took 0.6 KB off its worst later query, but a documents wave is a round trip on a phone.
+CARRIED_CHARACTERS = 3
 # Raw JSON per file, before gzip. Small files, because a query fetches one per two letters of a
 # spelling and one per matched term and pays for whatever else hashed into the same file.
 LEXICON_BYTES = 300
