@@ -52,6 +52,17 @@ def test_pinyin_initials_and_homophone_typos(sample):
     assert top(searcher, "发漂怎么开")[0].startswith("invoice")
 
 
+def test_a_word_typed_half_in_pinyin_is_found(sample):
+    """The input method switched mid-word: its characters and letters make one spelling."""
+    searcher = sample[3]
+    invoice = top(searcher, "发票", 6)
+    for query in ("发piao", "fa票"):
+        assert top(searcher, query, 1) == invoice[:1] and set(top(searcher, query, 3)) <= set(invoice), query
+    assert top(searcher, "tui款", 1) == top(searcher, "退款", 1) == top(searcher, "退kuan", 1)
+    # letters apart from the characters are a word of their own, not the rest of the character's
+    assert searcher.search("发 piao") == []
+
+
 def test_fragment_inside_a_word_matches(sample):
     assert "remote-area-shipping" in top(sample[3], "地区", 5)
 

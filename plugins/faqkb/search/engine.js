@@ -229,28 +229,54 @@
     return weak;
   }
 
-  // Second round: pinyin spellings of 2–3 character stretches made only of weak positions.
+  // Second round: pinyin spellings of 2–3 character stretches made only of weak positions, and of
+  // one or two weak characters typed against a word of letters (发piao, tui款), joined.
   function typoCandidates(analysis, found, meta, readingsOf) {
     var weak = weakPositions(analysis, found, meta), seen = new Set(), out = [];
     var limit = meta.constants.pinyinReadings;
+    function allWeak(start, end) {
+      for (var p = start; p < end; p++) if (!weak.has(p)) return false;
+      return true;
+    }
+    function spellings(start, end) {
+      var options = [];
+      for (var p = start; p < end; p++) options.push((readingsOf(analysis.text[p]) || []).slice(0, limit));
+      if (options.some(function (o) { return o.length === 0; })) return [];
+      return product(options).map(function (combo) { return combo.join(""); });
+    }
+    function add(spelling, start, end) {
+      var key = spelling + "\u0000" + start + "\u0000" + end;
+      if (!seen.has(key)) { seen.add(key); out.push([spelling, start, end]); }
+    }
     analysis.cjk.forEach(function (piece) {
       var text = piece[0], start = piece[1];
       [2, 3].forEach(function (length) {
         for (var i = 0; i + length <= text.length; i++) {
-          var ok = true;
-          for (var k = 0; k < length; k++) if (!weak.has(start + i + k)) ok = false;
-          if (!ok) continue;
-          var options = [];
-          for (var m = 0; m < length; m++) options.push((readingsOf(text[i + m]) || []).slice(0, limit));
-          if (options.some(function (o) { return o.length === 0; })) continue;
-          product(options).forEach(function (combo) {
-            var spelling = combo.join(""), key = spelling + "\u0000" + (start + i) + "\u0000" + (start + i + length);
-            if (!seen.has(key)) { seen.add(key); out.push([spelling, start + i, start + i + length]); }
-          });
+          if (!allWeak(start + i, start + i + length)) continue;
+          spellings(start + i, start + i + length).forEach(function (s) { add(s, start + i, start + i + length); });
+        }
+      });
+    });
+    analysis.ascii.forEach(function (tokenAt) {
+      var token = tokenAt[0], start = tokenAt[1], end = start + token.length;
+      if (!/^[a-z]+$/.test(token)) return;
+      meta.constants.mixedHanLengths.forEach(function (length) {
+        if (allWeak(start - length, start)) {
+          spellings(start - length, start).forEach(function (s) { add(s + token, start - length, end); });
+        }
+        if (allWeak(end, end + length)) {
+          spellings(end, end + length).forEach(function (s) { add(token + s, start, end + length); });
         }
       });
     });
     return out;
+  }
+
+  // Whether a typo round can guess anything: two weak characters, or one next to a word of letters.
+  function hasGuesses(analysis, weak) {
+    return weak.size > 1 || (weak.size === 1 && analysis.ascii.some(function (tokenAt) {
+      return /^[a-z]+$/.test(tokenAt[0]) && (weak.has(tokenAt[1] - 1) || weak.has(tokenAt[1] + tokenAt[0].length));
+    }));
   }
 
   function product(options) {
@@ -303,7 +329,7 @@
         }
         if (term.unigram || term.guess) {
           if (!characters.has(number)) characters.set(number, new Set());
-          for (var q = term.start; q < term.end; q++) characters.get(number).add(analysis.text[q]);
+          for (var q = term.start; q < term.end; q++) if (isCjk(analysis.text[q])) characters.get(number).add(analysis.text[q]);
         }
         if (matched.get(number).indexOf(term.term) < 0) matched.get(number).push(term.term);
       });
@@ -491,7 +517,7 @@
       if (unknownCharacters(analysis, meta).length) return;
       var han = matchTerms(analysis, meta, has, prefixTerms, false).filter(function (t) { return isCjk(t.term); });
       var weak = weakPositions(analysis, han, meta);
-      if (weak.size > 1) loadChars(charactersAt(analysis, weak), meta).catch(function () {});
+      if (hasGuesses(analysis, weak)) loadChars(charactersAt(analysis, weak), meta).catch(function () {});
       loadPostings(han, meta).catch(function () {});
     }
 
@@ -516,7 +542,7 @@
         }).then(function (analysis) {
           var found = matchTerms(analysis, meta, has, prefixTerms, prefix);
           var weak = weakPositions(analysis, found, meta);
-          if (weak.size <= 1) return [analysis, found];
+          if (!hasGuesses(analysis, weak)) return [analysis, found];
           // Pinyin guesses for characters no word explains (homophone typos): their readings first.
           var readingsLoaded = loadChars(charactersAt(analysis, weak), meta);
           // The guesses only add terms: the postings of those found so far load meanwhile.

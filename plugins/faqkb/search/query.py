@@ -5,7 +5,8 @@ search metadata; tests run the same queries through both and compare the results
 
 A query is normalised, split at filler words, and every substring found in the term table becomes
 a query term (so 偏远地区 matches 地区, and 退款 matches 退款 and its characters). Characters
-that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货).
+that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货), also
+joined to the letters typed next to them (发piao → fapiao).
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
 A match that scores under a quarter of the term's best (the word only in an answer) covers half
 as much: answer words can lift an entry, but not stand in for the question's own. A document's score adds up, for each query position, the best credit among the terms it matches
@@ -49,6 +50,7 @@ MIN_COVERAGE = 0.1
 # queries get it or no result at all, on the tuning half of the blind query set).
 WEAK_SHARE = 0.45
 PINYIN_READINGS = 2
+MIXED_HAN_LENGTHS = (1, 2)  # Han characters joined to a word of letters next to them (发piao, 退kuan)
 INTENT_WEIGHT = 2.5
 # A posting scoring under this share of the term's best is faint: its positions count FAINT_COVER
 # of what they would toward the share of the query an entry covers.
@@ -62,7 +64,7 @@ CONSTANTS = {
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
-    "weakMisses": WEAK_MISSES, "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
+    "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
     "weakShare": WEAK_SHARE, "faintShare": FAINT_SHARE, "faintCover": FAINT_COVER, "scoredPostings": SCORED_POSTINGS,
 }
 
@@ -208,19 +210,30 @@ def weak_positions(analysis: Analysis, found: list[QueryTerm]) -> set[int]:
 
 
 def typo_candidates(analysis: Analysis, found: list[QueryTerm], readings: Callable[[str], list[str]]):
-    """Second round: pinyin spellings of 2–3 character stretches made only of weak positions."""
+    """Second round: pinyin spellings of 2–3 character stretches made only of weak positions, and
+    of one or two weak characters typed against a word of letters (发piao, tui款: the input method
+    switched mid-word), joined into one spelling."""
     weak = weak_positions(analysis, found)
     candidates: list[tuple[str, int, int]] = []
+
+    def spellings(start: int, end: int) -> list[str]:
+        options = [readings(analysis.text[p])[:PINYIN_READINGS] for p in range(start, end)]
+        return ["".join(combo) for combo in itertools.product(*options)] if all(options) else []
+
     for piece, start in analysis.cjk:
         for length in (2, 3):
             for i in range(len(piece) - length + 1):
-                if not all(start + i + k in weak for k in range(length)):
-                    continue
-                options = [readings(ch)[:PINYIN_READINGS] for ch in piece[i:i + length]]
-                if not all(options):
-                    continue
-                for combo in itertools.product(*options):
-                    candidates.append(("".join(combo), start + i, start + i + length))
+                if all(start + i + k in weak for k in range(length)):
+                    candidates += [(s, start + i, start + i + length) for s in spellings(start + i, start + i + length)]
+    for token, start in analysis.ascii:
+        if not token.isalpha():
+            continue
+        end = start + len(token)
+        for length in MIXED_HAN_LENGTHS:
+            if all(p in weak for p in range(start - length, start)):
+                candidates += [(s + token, start - length, end) for s in spellings(start - length, start)]
+            if all(p in weak for p in range(end, end + length)):
+                candidates += [(token + s, start, end + length) for s in spellings(end, end + length)]
     return list(dict.fromkeys(candidates))
 
 
@@ -271,7 +284,7 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
                 if p in units and doc_cover.get(p, 0.0) < value:
                     doc_cover[p] = value
             if term.unigram or term.guess:
-                characters.setdefault(number, set()).update(analysis.text[term.start:term.end])
+                characters.setdefault(number, set()).update(ch for ch in analysis.text[term.start:term.end] if is_cjk(ch))
             terms = matched.setdefault(number, [])
             if term.term not in terms:
                 terms.append(term.term)
