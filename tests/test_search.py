@@ -63,6 +63,11 @@ def test_a_word_typed_half_in_pinyin_is_found(sample):
     assert searcher.search("发 piao") == []
 
 
+def test_a_shop_phrase_the_question_says_in_two_parts_is_found(sample):
+    """积分怎么还没到账 holds 积分 and 到账 apart: the vocabulary's 积分到账 group (积分没到) still reaches it."""
+    assert top(sample[3], "积分没到", 1) == ["points-not-credited"]
+
+
 def test_fragment_inside_a_word_matches(sample):
     assert "remote-area-shipping" in top(sample[3], "地区", 5)
 

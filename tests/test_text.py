@@ -62,6 +62,16 @@ def test_index_terms_hold_words_characters_pinyin_and_synonyms():
     assert {"偏远", "地区", "偏远地区", "退款", "退钱", "tuikuan", "tk", "退", "款"} <= set(terms)
 
 
+def test_a_vocabulary_phrase_said_in_two_parts_of_a_clause_brings_its_group():
+    segmenter = Segmenter()
+    vocabulary = {"积分到账": ("积分没到",), "积分没到": ("积分到账",), "微信支付": ("微信付款",)}
+    assert {"积分到账", "积分没到"} <= set(segmenter.index_terms("积分怎么还没到账？", vocabulary))
+    # parts in another clause, in the other order, or inside a longer word say nothing of the phrase
+    for text in ("积分有了，还没到账", "到账的积分", "可以用微信或支付宝吗"):
+        assert not {"积分没到", "微信付款"} & set(segmenter.index_terms(text, vocabulary)), text
+    assert "积分没到" not in segmenter.index_terms("积分怎么还没到账", None)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=200))
 def test_any_unicode_query_is_analyzed_without_error(text):

@@ -238,26 +238,50 @@ class Segmenter:
         synonyms = synonyms or {}
         glossary = shop_glossary()
         terms: list[str] = []
+
+        def add_group(word: str) -> None:
+            for variant in (word,) + synonyms.get(word, ()):
+                terms.append(variant)
+                terms.extend(glossary.get(variant, ()))
+                if pinyin and len(variant) >= 2 and is_cjk(variant):
+                    full, initials = word_pinyin(variant)
+                    if len(full) >= 2:
+                        terms.extend((full, initials))
+
         for run, _ in runs(normalize(text)):
             if not is_cjk(run):
                 terms.append(run)
                 terms += synonyms.get(run, ())
                 continue
+            clause: list[str] = []
             for piece, _ in split_stop_words(run):
                 for word in self.words(piece):
                     if word in STOP_SET or word in PARTICLES:
                         continue
-                    group = (word,) + synonyms.get(word, ())
-                    for variant in group:
-                        terms.append(variant)
-                        terms += glossary.get(variant, ())
-                        if pinyin and len(variant) >= 2 and is_cjk(variant):
-                            full, initials = word_pinyin(variant)
-                            if len(full) >= 2:
-                                terms += [full, initials]
+                    clause.append(word)
+                    add_group(word)
                 if characters:
                     terms += [ch for ch in piece if ch not in PARTICLES]
+            for phrase in split_phrases(clause, synonyms):
+                add_group(phrase)
         return terms
+
+
+def split_phrases(clause: list[str], synonyms: dict[str, tuple[str, ...]]) -> list[str]:
+    """Vocabulary phrases a clause says in two parts, in order, with other words between them:
+    积分怎么还没到账 says 积分到账, so that phrase's group (积分没到, 积分一点没变) is indexed with it.
+    Both parts have two or more characters and are not inside a longer word of the clause (支付 of
+    支付宝 is not 支付); a phrase the clause holds whole is left to jieba."""
+    whole = set(clause)
+    parts = [word for word in dict.fromkeys(clause)
+             if len(word) >= 2 and not any(word != other and word in other for other in whole)]
+    found = []
+    for i, first in enumerate(parts):
+        for second in parts[i + 1:]:
+            phrase = first + second
+            if phrase in synonyms and phrase not in whole and phrase not in found:
+                found.append(phrase)
+    return found
 
 
 def synonym_table(groups: Iterable[Iterable[str]]) -> dict[str, tuple[str, ...]]:
