@@ -68,6 +68,12 @@ def test_a_shop_phrase_the_question_says_in_two_parts_is_found(sample):
     assert top(sample[3], "积分没到", 1) == ["points-not-credited"]
 
 
+def test_a_shop_phrase_after_a_question_word_keeps_its_verb(sample):
+    """怎么弄个账号: 弄 belongs to the vocabulary's 弄个账号 (注册), not to a filler word 怎么弄."""
+    assert top(sample[3], "怎么弄个账号", 1) == ["register-account"]
+    assert top(sample[3], "发票怎么弄", 1) == top(sample[3], "发票", 1)
+
+
 def test_fragment_inside_a_word_matches(sample):
     assert "remote-area-shipping" in top(sample[3], "地区", 5)
 

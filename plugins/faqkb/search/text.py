@@ -25,12 +25,13 @@ DATA = Path(__file__).parent / "data"
 STOP_WORDS = tuple(sorted(set(
     "请问一下 请问 我想问 想问一下 想问 想知道 我想 我要 我们 你们 他们 怎么办 怎么样 怎么 怎样 如何 为什么 为啥 "
     "什么 是不是 是否 有没有 能不能 可不可以 可以 一下 这个 那个 哪里 哪儿 这样 那么 还是 或者 然后 就是 的话 谢谢 "
-    "麻烦 您好 你好 咋办 咋样 怎么弄 怎么搞 应该 到底 嗯嗯 大概 那个啥 一下子 问一下 请教 的时候 这种 那种 "
+    "麻烦 您好 你好 咋办 咋样 应该 到底 嗯嗯 大概 那个啥 一下子 问一下 请教 的时候 这种 那种 "
     "有点 比较 非常 特别 真的".split()), key=lambda w: (-len(w), w)))
 STOP_SET = frozenset(STOP_WORDS)
 # Alternatives longest first: at each position the longest filler word wins, as in engine.js.
 _STOP_WORD = re.compile("|".join(map(re.escape, STOP_WORDS)))
-PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢")
+# 弄 and 搞 (do, make) too: 怎么弄 is not a filler word, or 怎么弄个账号 loses the 弄 of 弄个账号.
+PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢弄搞")
 
 # What a question asks (why, how, whether, when, how much, where) and whether it says something
 # does not work. Most of these words are filler above, so no content matches them; but two
