@@ -179,8 +179,9 @@ def test_exported_index_reloads_and_searches_the_same(sample):
 def test_a_han_query_fetches_no_more_postings_files_than_it_has_characters(sample, monkeypatch):
     """A word's postings travel with one of its characters' (a query matching the word matches
     its characters too), so the files of a Han query follow its characters, not its terms; a long
-    word with large postings is filed alone (every query holding one of its characters would
-    fetch it)."""
+    word with large postings, or a word whose large postings outgrow every one of its characters'
+    (synonyms brought it to entries without them), is filed alone (every query holding one of its
+    characters would fetch it)."""
     _, data, pinyin, searcher = sample
     monkeypatch.setattr(export, "POSTINGS_BYTES", 1)  # no packing of small files: every group alone
     alone_bytes = 150  # a few of the sample's longer words have postings above it
@@ -189,8 +190,10 @@ def test_a_han_query_fetches_no_more_postings_files_than_it_has_characters(sampl
     file_of = {term: int(path.split("/")[1].split(".")[0]) for path, raw in files.items() if path.startswith("han/")
                for term in json.loads(raw)["t"]}
     size = {term: len(json.dumps(encode_postings(data.terms[term]), separators=(",", ":"))) for term in file_of}
-    alone = {t for t in file_of if len(t) >= 3 and size[t] > alone_bytes} | {
+    alone = {t for t in file_of if len(t) > 1 and size[t] > alone_bytes and (
+        len(t) >= 3 or size[t] > max(size.get(ch, 0) for ch in t))} | {
         t for t in file_of if len(t) > 1 and not any(ch in file_of for ch in t)}  # no character indexed alone
+    assert any(len(t) == 2 and t in alone for t in file_of)  # a synonym larger than its characters
     words = [t for t in file_of if len(t) > 1 and t not in alone]
     assert words and alone - {t for t in alone if not any(ch in file_of for ch in t)}
     assert all(file_of[w] in {file_of[ch] for ch in w if ch in file_of} for w in words)

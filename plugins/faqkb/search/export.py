@@ -157,8 +157,11 @@ def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]
     home: dict[str, str] = {}
     for word in sorted((t for t in sizes if len(t) > 1), key=lambda t: (-entries[t], t)):
         roots = list(dict.fromkeys(root(ch) for ch in word if ch in parent))
-        # alone: no character of it is a term of its own, or it is long and large
-        if not roots or (len(word) >= 3 and sizes[word] > LONG_WORD_ALONE_BYTES):
+        # alone: no character of it is a term of its own, or it is long and large, or it is large and
+        # larger than each of its characters': a synonym brought it to entries without them (条款 of
+        # 规则), and a query holding one of its characters rarely holds it
+        large = sizes[word] > LONG_WORD_ALONE_BYTES
+        if not roots or (large and (len(word) >= 3 or sizes[word] > max(sizes.get(ch, 0) for ch in word))):
             parent[word], size[word] = word, sizes[word]
             home[word] = word
             continue
