@@ -74,6 +74,16 @@ def test_a_shop_phrase_after_a_question_word_keeps_its_verb(sample):
     assert top(sample[3], "发票怎么弄", 1) == top(sample[3], "发票", 1)
 
 
+def test_a_verb_and_its_object_said_apart_match_their_word(sample):
+    """付完款, 退了款, 开个票: 离合词 with 了, 完, 过 or 个 between the verb and its object."""
+    searcher = sample[3]
+    found = {t.term: (t.start, t.end) for t in searcher.steps("退了款多久到").found}
+    assert found["退款"] == (0, 3)
+    assert top(searcher, "退了款多久到", 1) == top(searcher, "退款多久到", 1) == ["refund-time"]
+    assert top(searcher, "开个票", 1) == top(searcher, "开票", 1)
+    assert "退款" not in {t.term for t in searcher.steps("退的款").found}  # 的 is not between a verb and its object
+
+
 def test_fragment_inside_a_word_matches(sample):
     assert "remote-area-shipping" in top(sample[3], "地区", 5)
 

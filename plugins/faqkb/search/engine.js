@@ -179,6 +179,13 @@
           if (has(sub)) found.push(QueryTerm(sub, cjkWeight(length, c), start + i, start + i + length, length === 1));
         }
       }
+      // A verb and its object said apart (付完款, 下了单, 开个票): the word they make, over all three.
+      for (var k = 0; k + 2 < text.length; k++) {
+        var word = text[k] + text[k + 2];
+        if (c.separableInfixes.indexOf(text[k + 1]) >= 0 && has(word)) {
+          found.push(QueryTerm(word, cjkWeight(2, c), start + k, start + k + 3, false));
+        }
+      }
     });
     var tokens = analysis.ascii;
     tokens.forEach(function (item, index) {

@@ -50,6 +50,7 @@ MIN_COVERAGE = 0.1
 # queries get it or no result at all, on the tuning half of the blind query set).
 WEAK_SHARE = 0.45
 PINYIN_READINGS = 2
+SEPARABLE_INFIXES = "了完过个"  # between a verb and its object: 付完款 is 付款, 下了单 is 下单
 MIXED_HAN_LENGTHS = (1, 2)  # Han characters joined to a word of letters next to them (发piao, 退kuan)
 INTENT_WEIGHT = 2.5
 # A posting scoring under this share of the term's best is faint: its positions count FAINT_COVER
@@ -64,7 +65,7 @@ CONSTANTS = {
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
-    "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
+    "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "separableInfixes": SEPARABLE_INFIXES, "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
     "weakShare": WEAK_SHARE, "faintShare": FAINT_SHARE, "faintCover": FAINT_COVER, "scoredPostings": SCORED_POSTINGS,
 }
 
@@ -168,6 +169,11 @@ def match_terms(analysis: Analysis, has: Callable[[str], bool], prefix_terms: Ca
                     continue
                 if has(sub):
                     found.append(QueryTerm(sub, cjk_weight(length), start + i, start + i + length, length == 1))
+        # A verb and its object said apart (付完款, 下了单, 开个票): the word they make, over all three.
+        for i in range(len(piece) - 2):
+            word = piece[i] + piece[i + 2]
+            if piece[i + 1] in SEPARABLE_INFIXES and has(word):
+                found.append(QueryTerm(word, cjk_weight(2), start + i, start + i + 3))
     tokens = analysis.ascii
     for index, (token, start) in enumerate(tokens):
         end = start + len(token)
