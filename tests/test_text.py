@@ -62,6 +62,14 @@ def test_index_terms_hold_words_characters_pinyin_and_synonyms():
     assert {"偏远", "地区", "偏远地区", "退款", "退钱", "tuikuan", "tk", "退", "款"} <= set(terms)
 
 
+def test_traditional_forms_only_the_simplified_to_traditional_table_has_are_simplified():
+    """OpenCC's Traditional→Simplified table lacks 暱 (昵) and 牠 (它); its reverse table has them."""
+    assert normalize("暱稱") == "昵称" and normalize("牠") == "它"
+    # a form OpenCC lists before its Simplified one, and Taiwan's 著 for 着
+    assert normalize("批覆") == "批复" and normalize("可以分著付嗎") == "可以分着付吗"
+    assert normalize("發票怎麼開") == "发票怎么开"
+
+
 def test_a_vocabulary_phrase_said_in_two_parts_of_a_clause_brings_its_group():
     segmenter = Segmenter()
     vocabulary = {"积分到账": ("积分没到",), "积分没到": ("积分到账",), "微信支付": ("微信付款",)}

@@ -95,18 +95,35 @@ def _replace_numeral(match: re.Match) -> str:
     return match.group(1) if value is None else str(value)
 
 
+# Taiwan and Hong Kong write 著 for the particle 着 (等著, 分著付); OpenCC keeps 著 as it is.
+TRADITIONAL_USAGE = {"著": "着"}
+
+
 @functools.lru_cache(maxsize=1)
 def traditional_to_simplified() -> dict[str, str]:
-    """Character map from OpenCC's TSCharacters table (first candidate for one-to-many)."""
+    """Character map from OpenCC's TSCharacters table (first candidate for one-to-many), and the
+    Traditional forms its STCharacters table gives that TSCharacters lacks (暱稱 is 昵称, 牠 is 它)."""
     import opencc
 
-    table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    dictionary = Path(opencc.__file__).parent / "dictionary"
     mapping = {}
-    for line in table.read_text(encoding="utf-8").splitlines():
+    for line in (dictionary / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
         source, _, targets = line.partition("\t")
-        target = targets.split(" ")[0]
-        if len(source) == 1 and len(target) == 1 and source != target:
+        # 瞭 → "瞭 了", 覆 → "覆 复": the first form that differs. Queries and content are
+        # normalised alike, so 覆盖 still finds 覆盖; 批覆 now finds 批复.
+        target = next((t for t in targets.split(" ") if t != source), "")
+        if len(source) == 1 and len(target) == 1:
             mapping[source] = target
+    mapping.update(TRADITIONAL_USAGE)
+    simplified_forms: dict[str, list[str]] = {}
+    for line in (dictionary / "STCharacters.txt").read_text(encoding="utf-8").splitlines():
+        source, _, targets = line.partition("\t")
+        simplified_forms[source] = targets.split(" ")
+    for simplified, forms in simplified_forms.items():
+        for form in forms:
+            if len(simplified) == len(form) == 1 and form != simplified and form not in mapping \
+                    and form not in simplified_forms:
+                mapping.setdefault(form, simplified)
     # One step must be enough (the browser converts once): 薴 → 苧 → 苎 becomes 薴 → 苎.
     for source, target in mapping.items():
         seen = {source}
