@@ -266,7 +266,7 @@
     });
     analysis.ascii.forEach(function (tokenAt) {
       var token = tokenAt[0], start = tokenAt[1], end = start + token.length;
-      if (!/^[a-z]+$/.test(token)) return;
+      if (!LETTERS.test(token)) return;
       meta.constants.mixedHanLengths.forEach(function (length) {
         if (allWeak(start - length, start)) {
           spellings(start - length, start).forEach(function (s) { add(s + token, start - length, end); });
@@ -279,11 +279,13 @@
     return out;
   }
 
+  var LETTERS = /^[a-z]+$/;  // a token that may be pinyin (query.py: str.isalpha on [a-z0-9] runs)
+
   // Whether a typo round can guess anything: two weak characters, or one next to a word of letters.
   function hasGuesses(analysis, weak) {
-    return weak.size > 1 || (weak.size === 1 && analysis.ascii.some(function (tokenAt) {
-      return /^[a-z]+$/.test(tokenAt[0]) && (weak.has(tokenAt[1] - 1) || weak.has(tokenAt[1] + tokenAt[0].length));
-    }));
+    return weak.size > 1 || analysis.ascii.some(function (tokenAt) {
+      return LETTERS.test(tokenAt[0]) && (weak.has(tokenAt[1] - 1) || weak.has(tokenAt[1] + tokenAt[0].length));
+    });
   }
 
   function product(options) {

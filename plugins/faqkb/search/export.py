@@ -172,7 +172,7 @@ def han_files(sizes: dict[str, int], entries: dict[str, int]) -> list[list[str]]
             size[roots[0]] = merged
             home[word] = roots[0]
         else:
-            rarest = min(roots, key=lambda r: (sizes.get(r, size[r]), r))
+            rarest = min(roots, key=lambda r: (sizes[r], r))  # roots are characters
             size[rarest] += sizes[word]
             home[word] = rarest
     groups: dict[str, list[str]] = {}

@@ -65,7 +65,8 @@ CONSTANTS = {
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
-    "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "separableInfixes": SEPARABLE_INFIXES, "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
+    "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "separableInfixes": SEPARABLE_INFIXES,
+    "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
     "weakShare": WEAK_SHARE, "faintShare": FAINT_SHARE, "faintCover": FAINT_COVER, "scoredPostings": SCORED_POSTINGS,
 }
 
@@ -222,6 +223,9 @@ def typo_candidates(analysis: Analysis, found: list[QueryTerm], readings: Callab
     weak = weak_positions(analysis, found)
     candidates: list[tuple[str, int, int]] = []
 
+    def all_weak(start: int, end: int) -> bool:
+        return all(p in weak for p in range(start, end))
+
     def spellings(start: int, end: int) -> list[str]:
         options = [readings(analysis.text[p])[:PINYIN_READINGS] for p in range(start, end)]
         return ["".join(combo) for combo in itertools.product(*options)] if all(options) else []
@@ -229,16 +233,16 @@ def typo_candidates(analysis: Analysis, found: list[QueryTerm], readings: Callab
     for piece, start in analysis.cjk:
         for length in (2, 3):
             for i in range(len(piece) - length + 1):
-                if all(start + i + k in weak for k in range(length)):
+                if all_weak(start + i, start + i + length):
                     candidates += [(s, start + i, start + i + length) for s in spellings(start + i, start + i + length)]
     for token, start in analysis.ascii:
         if not token.isalpha():
             continue
         end = start + len(token)
         for length in MIXED_HAN_LENGTHS:
-            if all(p in weak for p in range(start - length, start)):
+            if all_weak(start - length, start):
                 candidates += [(s + token, start - length, end) for s in spellings(start - length, start)]
-            if all(p in weak for p in range(end, end + length)):
+            if all_weak(end, end + length):
                 candidates += [(token + s, start, end + length) for s in spellings(end, end + length)]
     return list(dict.fromkeys(candidates))
 

@@ -106,24 +106,26 @@ def traditional_to_simplified() -> dict[str, str]:
     import opencc
 
     dictionary = Path(opencc.__file__).parent / "dictionary"
+
+    def table(name: str) -> dict[str, list[str]]:
+        """An OpenCC dictionary file: source → its candidates, in order."""
+        rows = (line.partition("\t") for line in (dictionary / name).read_text(encoding="utf-8").splitlines())
+        return {source: targets.split(" ") for source, _, targets in rows}
+
     mapping = {}
-    for line in (dictionary / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
+    for source, targets in table("TSCharacters.txt").items():
         # 瞭 → "瞭 了", 覆 → "覆 复": the first form that differs. Queries and content are
         # normalised alike, so 覆盖 still finds 覆盖; 批覆 now finds 批复.
-        target = next((t for t in targets.split(" ") if t != source), "")
+        target = next((t for t in targets if t != source), "")
         if len(source) == 1 and len(target) == 1:
             mapping[source] = target
     mapping.update(TRADITIONAL_USAGE)
-    simplified_forms: dict[str, list[str]] = {}
-    for line in (dictionary / "STCharacters.txt").read_text(encoding="utf-8").splitlines():
-        source, _, targets = line.partition("\t")
-        simplified_forms[source] = targets.split(" ")
+    simplified_forms = table("STCharacters.txt")
     for simplified, forms in simplified_forms.items():
         for form in forms:
             if len(simplified) == len(form) == 1 and form != simplified and form not in mapping \
                     and form not in simplified_forms:
-                mapping.setdefault(form, simplified)
+                mapping[form] = simplified
     # One step must be enough (the browser converts once): 薴 → 苧 → 苎 becomes 薴 → 苎.
     for source, target in mapping.items():
         seen = {source}
@@ -280,8 +282,9 @@ class Segmenter:
                     add_group(word)
                 if characters:
                     terms += [ch for ch in piece if ch not in PARTICLES]
-            for phrase in split_phrases(clause, synonyms):
-                add_group(phrase)
+            if synonyms:  # answers are indexed without synonyms: no phrase to look for in their clauses
+                for phrase in split_phrases(clause, synonyms):
+                    add_group(phrase)
         return terms
 
 
