@@ -190,6 +190,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-pagefind", action="store_true")
     parser.add_argument("--workdir", type=Path, help="where builds and copies go (default: a temporary folder)")
     args = parser.parse_args(argv)
+    if not args.skip_pagefind and (missing := S.pagefind_missing()):
+        parser.error(f"{missing}, or pass --skip-pagefind")
     profiles = args.profiles.split(",")
     work = Path(tempfile.mkdtemp(prefix="faqkb-bench-network-", dir=args.workdir))
     try:

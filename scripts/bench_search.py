@@ -557,6 +557,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="temporary folder (default: a new one under /tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
+    if not args.skip_peers and (missing := S.pagefind_missing()):
+        parser.error(f"{missing}, or pass --skip-peers")
 
     started = time.perf_counter()
     if args.workdir:

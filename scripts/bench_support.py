@@ -302,6 +302,15 @@ def build(config: Path, log: Path, timeout: float = 1200) -> float:
     return run.seconds
 
 
+def pagefind_missing() -> str | None:
+    """Why the peers' Pagefind cannot run here, or None: it is not part of the test install."""
+    import importlib.util
+
+    if importlib.util.find_spec("pagefind") is None:
+        return "Pagefind is not installed: run `make install-bench` first"
+    return None
+
+
 def pagefind_build(site_dir: Path, log: Path, timeout: float = 600) -> float:
     start = time.perf_counter()
     with log.open("wb") as out:
