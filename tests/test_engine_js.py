@@ -29,7 +29,8 @@ QUERIES = [json.loads(line) for line in (ROOT / "tests" / "data" / "search_queri
     encoding="utf-8").splitlines()]
 ODD = ["x" * 10_000, "😀😀😀", "\x00\x01\x1f", "？？！！……", "<script>alert(1)</script>", "七天无理由", "十五天",
        "tui kuan", "tuik", "zmtk", "發票抬頭", "推货", "退 款", "", "想换一个", "第一次买", "一个工作日", "一件退一件",
-       "发piao", "tui款", "退kuan怎么办", "fa票抬头", "发 piao", "iphone发票", "7天tui", "怎么弄个账号", "发票怎么搞", "付完款多久发货", "退了款", "开个票", "下了单了", "暱稱怎麼改"]
+       "发piao", "tui款", "退kuan怎么办", "fa票抬头", "发 piao", "iphone发票", "7天tui", "怎么弄个账号", "发票怎么搞", "付完款多久发货", "退了款", "开个票", "下了单了", "暱稱怎麼改",
+       "积分是怎么攒的", "密码想换个", "花呗还款", "退款退货" * 16]
 PREFIX = ["tui", "fap", "yunf"]  # the search box also tries ASCII prefixes of the last word
 
 
@@ -41,7 +42,7 @@ def vector(searcher: Searcher, query: str, prefix: bool) -> dict:
         "analysis": {"text": analysis.text, "cjk": [list(p) for p in analysis.cjk],
                      "ascii": [list(t) for t in analysis.ascii], "intents": analysis.intents,
                      "asking": [list(span) for span in analysis.asking]},
-        "found": [[t.term, t.weight, t.start, t.end, t.unigram, t.guess] for t in steps.found],
+        "found": [[t.term, t.weight, t.start, t.end, t.unigram, t.guess, t.length] for t in steps.found],
         "ranked": [[number, score, matched, share] for number, score, matched, share in steps.ranked],
         "results": [[r.id, r.score] for r in searcher.search(query, 10, prefix)],
     }

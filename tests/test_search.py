@@ -10,7 +10,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.system import pack_uint
 
 from faqkb.search import export, query as search
-from faqkb.search.text import PARTICLES, is_cjk, normalize
+from faqkb.search.text import PARTICLES, common_characters, is_cjk, normalize
 from faqkb.search.version import FORMAT_VERSION
 from faqkb.search.export import decode_postings, encode_postings, export_search, pack_terms, unpack_terms
 from faqkb.search.index import Doc, SearchData
@@ -74,6 +74,24 @@ def test_a_shop_phrase_after_a_question_word_keeps_its_verb(sample):
     assert top(sample[3], "发票怎么弄", 1) == top(sample[3], "发票", 1)
 
 
+def test_a_shop_word_the_query_says_in_two_parts_or_turned_round_is_found(sample):
+    """积分是怎么攒的 says 攒积分 with 是怎么 between and the parts turned round; 密码想换个 says 换个密码."""
+    searcher = sample[3]
+    assert top(searcher, "积分是怎么攒的", 1) == top(searcher, "怎么攒积分", 1) == ["points-earn"]
+    assert top(searcher, "密码想换个", 1) == ["change-password"]
+    parts = [(t.start, t.end) for t in searcher.steps("积分是怎么攒的").found if t.term == "攒积分"]
+    assert sorted(parts) == [(0, 2), (5, 6)]
+
+
+def test_a_character_of_a_longer_word_is_not_a_part_of_a_word_said_in_two(write_tree):
+    """还 belongs to 还款 in 花呗还款 (a Huabei repayment), which does not say 还花呗 (repay Huabei)."""
+    entries = [{"id": "repay-huabei", "question": "怎么提前还花呗？", "answer": "在花呗页面点“还款”。",
+                "frequency": 0, "tags": ["还花呗", "花呗"]}]
+    searcher = Searcher(*search_data(help_content(write_tree, entries)))
+    assert "还花呗" in {t.term for t in searcher.steps("花呗怎么还").found}
+    assert "还花呗" not in {t.term for t in searcher.steps("花呗还款").found}
+
+
 def test_a_verb_and_its_object_said_apart_match_their_word(sample):
     """付完款, 退了款, 开个票: 离合词 with 了, 完, 过 or 个 between the verb and its object."""
     searcher = sample[3]
@@ -114,13 +132,18 @@ class CountingSearcher(Searcher):
 
 
 @pytest.mark.parametrize("query", ["x" * 10_000, "退款" * 5_000, "tui kuan " * 2_000, "😀" * 500,
-                                   "\x00\x01\x1f\x7f", "？！。，" * 100, "<script>alert(1)</script>"])
+                                   "\x00\x01\x1f\x7f", "？！。，" * 100, "<script>alert(1)</script>",
+                                   common_characters()[:search.QUERY_MAX_CHARS]])
 def test_absurd_input_costs_a_bounded_number_of_lookups(sample, query):
     searcher = CountingSearcher(sample[1], sample[2])
     searcher.search(query)
     assert len(search.analyze(query).text) <= search.QUERY_MAX_CHARS
-    # Every substring of up to MAX_TERM_LENGTH characters of the kept text, its typo guesses and postings.
-    assert searcher.lookups <= 4 * search.QUERY_MAX_CHARS * search.MAX_TERM_LENGTH
+    # Every substring of up to MAX_TERM_LENGTH characters of the kept text, its typo guesses and
+    # postings; and each part of a word said in two (SPLIT_PART_MAX lengths) joined to those at most
+    # SPLIT_GAP characters before or after it.
+    first_rounds = 4 * search.QUERY_MAX_CHARS * search.MAX_TERM_LENGTH
+    split = search.QUERY_MAX_CHARS * search.SPLIT_PART_MAX * 2 * (search.SPLIT_GAP + 1) * search.SPLIT_PART_MAX
+    assert searcher.lookups <= first_rounds + split
 
 
 def test_query_set_recall_stays_above_the_floor(sample):

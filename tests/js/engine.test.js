@@ -27,7 +27,7 @@ function stepsOf(done) {
   const analysis = done.analysis;
   return {
     analysis: { text: analysis.text, cjk: analysis.cjk, ascii: analysis.ascii, intents: analysis.intents, asking: analysis.asking },
-    found: done.found.map((t) => [t.term, t.weight, t.start, t.end, t.unigram, t.guess]),
+    found: done.found.map((t) => [t.term, t.weight, t.start, t.end, t.unigram, t.guess, t.length]),
     ranked: done.ranked,
   };
 }

@@ -163,8 +163,9 @@
 
   function cjkWeight(length, c) { return length <= 3 ? c.cjkWeights[length] : c.cjkLongWeight; }
 
-  function QueryTerm(term, weight, start, end, unigram, guess) {
-    return { term: term, weight: weight, start: start, end: end, unigram: !!unigram, guess: !!guess };
+  // `length`: the whole word's, when the span is one of its two parts (splitTerms)
+  function QueryTerm(term, weight, start, end, unigram, guess, length) {
+    return { term: term, weight: weight, start: start, end: end, unigram: !!unigram, guess: !!guess, length: length || 0 };
   }
 
   // First round: every substring of a Han piece in the table; ASCII words, joins, pieces, prefixes.
@@ -187,6 +188,7 @@
         }
       }
     });
+    splitTerms(analysis, c, has, found).forEach(function (t) { found.push(t); });
     var tokens = analysis.ascii;
     tokens.forEach(function (item, index) {
       var token = item[0], start = item[1], end = start + token.length;
@@ -203,6 +205,52 @@
           found.push(QueryTerm(term, c.asciiPrefixWeight, start, end));
         });
       }
+    });
+    return found;
+  }
+
+  // The query's Han pieces grouped by the run they come from (query.clauses).
+  function clauses(analysis) {
+    var grouped = [], end = -1;
+    analysis.cjk.forEach(function (piece) {
+      var between = analysis.text.slice(end, piece[1]);
+      if (grouped.length && Array.from(between).every(function (ch) { return isCjk(ch); })) grouped[grouped.length - 1].push(piece);
+      else grouped.push([piece]);
+      end = piece[1] + piece[0].length;
+    });
+    return grouped;
+  }
+
+  // Words of the table that a clause says in two parts, at most splitGap characters apart or the
+  // other way round (密码换个: 换个密码); a part of one character inside a longer word of the query
+  // is not one (query.split_terms).
+  function splitTerms(analysis, c, has, words) {
+    var inWords = new Set(), lookedUp = new Map(), found = [];
+    words.forEach(function (t) { if (!t.unigram) for (var p = t.start; p < t.end; p++) inWords.add(p); });
+    clauses(analysis).forEach(function (clause) {
+      var parts = [];
+      clause.forEach(function (piece) {
+        var text = piece[0], start = piece[1];
+        for (var i = 0; i < text.length; i++) {
+          for (var length = 1; length <= Math.min(c.splitPartMax, text.length - i); length++) {
+            if (length > 1 || !inWords.has(start + i)) parts.push([start + i, start + i + length]);
+          }
+        }
+      });
+      parts.forEach(function (a) {
+        parts.forEach(function (b) {
+          var gap = b[0] >= a[1] ? b[0] - a[1] : a[0] - b[1], size = a[1] - a[0] + b[1] - b[0];
+          if (gap < 0 || gap > c.splitGap || b[0] === a[1] || size < 3 || size > c.maxTermLength ||
+              Math.max(a[1] - a[0], b[1] - b[0]) < 2) return;
+          var word = analysis.text.slice(a[0], a[1]) + analysis.text.slice(b[0], b[1]);
+          if (!lookedUp.has(word)) lookedUp.set(word, has(word));
+          if (lookedUp.get(word)) {
+            var weight = c.splitFactor * cjkWeight(size, c);
+            found.push(QueryTerm(word, weight, a[0], a[1], false, false, size));
+            found.push(QueryTerm(word, weight, b[0], b[1], false, false, size));
+          }
+        });
+      });
     });
     return found;
   }
@@ -317,7 +365,7 @@
     var credit = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
     var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
-      var fullValue = term.unigram ? c.unigramCover : 1.0, length = term.end - term.start;
+      var fullValue = term.unigram ? c.unigramCover : 1.0, length = term.length || term.end - term.start;
       var listed = postings(term.term), best = 0, floor = -1;
       listed.forEach(function (posting) { if (posting[1] > best) best = posting[1]; });
       if (listed.length > c.scoredPostings) {

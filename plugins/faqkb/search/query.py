@@ -42,6 +42,9 @@ ASCII_PIECE_WEIGHT = 0.7
 ASCII_PREFIX_WEIGHT = 0.5
 ASCII_PREFIX_LIMIT = 8
 TYPO_FACTOR = 0.6
+SPLIT_FACTOR = 0.5  # a word of the table said in two parts (split_terms)
+SPLIT_PART_MAX = 4
+SPLIT_GAP = 6
 UNIGRAM_COVER = 0.8
 WEAK_MISSES = 1  # positions an entry may miss when the query matched only single characters or pinyin guesses
 MIN_COVERAGE = 0.1
@@ -64,6 +67,7 @@ CONSTANTS = {
     "cjkWeights": [0, CJK_WEIGHTS[1], CJK_WEIGHTS[2], CJK_WEIGHTS[3]], "cjkLongWeight": CJK_LONG_WEIGHT,
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
+    "splitFactor": SPLIT_FACTOR, "splitPartMax": SPLIT_PART_MAX, "splitGap": SPLIT_GAP,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
     "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "separableInfixes": SEPARABLE_INFIXES,
     "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
@@ -79,6 +83,11 @@ class QueryTerm:
     end: int
     unigram: bool = False
     guess: bool = False  # a pinyin spelling of characters the table does not know (typo round)
+    length: int = 0  # the term's own length when its span is one of two parts (split phrases); else 0
+
+    @property
+    def size(self) -> int:
+        return self.length or self.end - self.start
 
 
 @dataclass
@@ -175,6 +184,7 @@ def match_terms(analysis: Analysis, has: Callable[[str], bool], prefix_terms: Ca
             word = piece[i] + piece[i + 2]
             if piece[i + 1] in SEPARABLE_INFIXES and has(word):
                 found.append(QueryTerm(word, cjk_weight(2), start + i, start + i + 3))
+    found += split_terms(analysis, has, found)
     tokens = analysis.ascii
     for index, (token, start) in enumerate(tokens):
         end = start + len(token)
@@ -190,6 +200,50 @@ def match_terms(analysis: Analysis, has: Callable[[str], bool], prefix_terms: Ca
         if prefix and index == len(tokens) - 1 and len(token) >= 2 and end == len(analysis.text):
             for term in prefix_terms(token)[:ASCII_PREFIX_LIMIT]:
                 found.append(QueryTerm(term, ASCII_PREFIX_WEIGHT, start, end))
+    return found
+
+
+def clauses(analysis: Analysis) -> list[list[tuple[str, int]]]:
+    """The query's Han pieces grouped by the run they come from (filler words split a run, spaces
+    and punctuation end it)."""
+    grouped: list[list[tuple[str, int]]] = []
+    end = -1
+    for piece, start in analysis.cjk:
+        if grouped and all(is_cjk(ch) for ch in analysis.text[end:start]):
+            grouped[-1].append((piece, start))
+        else:
+            grouped.append([(piece, start)])
+        end = start + len(piece)
+    return grouped
+
+
+def split_terms(analysis: Analysis, has: Callable[[str], bool], words: list[QueryTerm]) -> list[QueryTerm]:
+    """Words of the table (three to MAX_TERM_LENGTH characters) that a clause says in two parts,
+    apart or the other way round: 密码换个 says 换个密码, 积分是怎么攒的 says 攒积分. The parts are at
+    most SPLIT_GAP characters apart and one has two or more characters; a part of one character
+    inside a longer word of the query is not one (还 of 还款: 花呗还款 does not say 还花呗). Each
+    part is a term of its own over its span, weighed as the whole word."""
+    in_words = {p for t in words if not t.unigram for p in range(t.start, t.end)}
+    looked_up: dict[str, bool] = {}
+    found: list[QueryTerm] = []
+    for clause in clauses(analysis):
+        parts = [(start + i, start + i + length) for piece, start in clause for i in range(len(piece))
+                 for length in range(1, min(SPLIT_PART_MAX, len(piece) - i) + 1)
+                 if length > 1 or start + i not in in_words]
+        for a_start, a_end in parts:
+            for b_start, b_end in parts:
+                gap = b_start - a_end if b_start >= a_end else a_start - b_end
+                size = a_end - a_start + b_end - b_start
+                if gap < 0 or gap > SPLIT_GAP or b_start == a_end or size < 3 or size > MAX_TERM_LENGTH \
+                        or max(a_end - a_start, b_end - b_start) < 2:
+                    continue
+                word = analysis.text[a_start:a_end] + analysis.text[b_start:b_end]
+                if word not in looked_up:
+                    looked_up[word] = has(word)
+                if looked_up[word]:
+                    weight = SPLIT_FACTOR * cjk_weight(size)
+                    found.append(QueryTerm(word, weight, a_start, a_end, length=size))
+                    found.append(QueryTerm(word, weight, b_start, b_end, length=size))
     return found
 
 
@@ -272,7 +326,7 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     any_word = any(not term.unigram and not term.guess for term in found)
     for term in found:
         full_value = UNIGRAM_COVER if term.unigram else 1.0
-        length = term.end - term.start
+        length = term.size
         listed = postings(term.term)
         scores = [score for _, score in listed]
         best = max(scores, default=0)
