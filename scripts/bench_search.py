@@ -68,6 +68,7 @@ from harness.server import serving  # noqa: E402
 REPO = S.REPO
 OWN_QUERIES = REPO / "tests" / "data" / "search_queries.jsonl"
 BLIND_QUERIES = REPO / "tests" / "data" / "blind_queries.jsonl"
+DEV_QUERIES = REPO / "tests" / "data" / "dev_queries.jsonl"
 AFQMC_DEFAULT = REPO.parent / "shared" / "bench" / "afqmc"
 SIZE_QUERIES = ["退款多久到账", "发票怎么开", "tuihuo", "推货", "退貨要多久"]
 BATCH = 100
@@ -583,7 +584,7 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
     for query in own:
         query.group = "own set"
     sample = Dataset("sample", "sample site (repository faq/)", REPO / "faq", work / "sample",
-                     own + S.read_blind_queries(BLIND_QUERIES))
+                     own + S.read_blind_queries(BLIND_QUERIES) + S.read_dev_queries(DEV_QUERIES))
     sample.work.mkdir()
     datasets = [sample]
 
