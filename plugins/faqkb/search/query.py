@@ -6,7 +6,8 @@ search metadata; tests run the same queries through both and compare the results
 A query is normalised, split at filler words, and every substring found in the term table becomes
 a query term (so 偏远地区 matches 地区, and 退款 matches 退款 and its characters). Characters
 that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货), also
-joined to the letters typed next to them (发piao → fapiao).
+joined to the letters typed next to them (发piao → fapiao). A word of the table that a clause says
+in two parts, apart or turned round, matches over both (积分是怎么攒的: 攒积分; split_terms).
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
 A match that scores under a quarter of the term's best (the word only in an answer) covers half
 as much: answer words can lift an entry, but not stand in for the question's own. A document's score adds up, for each query position, the best credit among the terms it matches
