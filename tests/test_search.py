@@ -45,6 +45,16 @@ def test_traditional_query_ranks_like_simplified(sample):
     assert top(searcher, "發票怎麼開", 5) == top(searcher, "发票怎么开", 5)
 
 
+@pytest.mark.parametrize("cantonese, mandarin", [
+    ("部機壞咗點樣攞去整", "机器坏了怎么拿去修"),
+    ("冇收到貨可唔可以淨係退錢", "没收到货可不可以只退钱"),
+    ("幾張單可唔可以一齊寄", "几个订单可不可以一起寄"),
+])
+def test_written_cantonese_finds_what_the_mandarin_question_finds(sample, cantonese, mandarin):
+    searcher = sample[3]
+    assert top(searcher, cantonese, 1) == top(searcher, mandarin, 1)
+
+
 def test_pinyin_initials_and_homophone_typos(sample):
     searcher = sample[3]
     assert "how-to-return" in top(searcher, "tuihuo", 3)

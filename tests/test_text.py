@@ -18,6 +18,15 @@ def test_traditional_characters_become_simplified():
     assert normalize("發票怎麼開") == "发票怎么开"
 
 
+def test_written_cantonese_reads_as_mandarin():
+    """Hong Kong shoppers write Cantonese-only characters (冇, 咗, 唔) and words (點樣, 幾時)."""
+    assert normalize("冇收到貨") == "没收到货" and normalize("部機壞咗") == "部机坏了"
+    assert normalize("可唔可以退錢") == "可不可以退钱"
+    assert [p for p, _ in split_stop_words(normalize("點樣退貨"))] == ["退货"]
+    assert intents(normalize("幾時到貨")) == intents("什么时候到货")
+    assert intents(normalize("點解用唔到")) == intents("为什么用不到") != 0
+
+
 def test_simplifying_once_is_enough():
     """The browser converts each character once, so no Simplified form may itself be converted again."""
     from faqkb.search.text import traditional_to_simplified
@@ -68,6 +77,15 @@ def test_traditional_forms_only_the_simplified_to_traditional_table_has_are_simp
     # a form OpenCC lists before its Simplified one, and Taiwan's 著 for 着
     assert normalize("批覆") == "批复" and normalize("可以分著付嗎") == "可以分着付吗"
     assert normalize("發票怎麼開") == "发票怎么开"
+
+
+def test_written_cantonese_reads_as_mandarin():
+    """Hong Kong shoppers write Cantonese-only characters (冇, 咗, 唔) and words (點樣, 幾時)."""
+    assert normalize("冇收到貨") == "没收到货" and normalize("部機壞咗") == "部机坏了"
+    assert normalize("可唔可以退錢") == "可不可以退钱"
+    assert [p for p, _ in split_stop_words(normalize("點樣退貨"))] == ["退货"]
+    assert intents(normalize("幾時到貨")) == intents("什么时候到货")
+    assert intents(normalize("點解用唔到")) == intents("为什么用不到") != 0
 
 
 def test_a_vocabulary_phrase_said_in_two_parts_of_a_clause_brings_its_group():

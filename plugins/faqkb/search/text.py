@@ -26,24 +26,26 @@ STOP_WORDS = tuple(sorted(set(
     "请问一下 请问 我想问 想问一下 想问 想知道 我想 我要 我们 你们 他们 怎么办 怎么样 怎么 怎样 如何 为什么 为啥 "
     "什么 是不是 是否 有没有 能不能 可不可以 可以 一下 这个 那个 哪里 哪儿 这样 那么 还是 或者 然后 就是 的话 谢谢 "
     "麻烦 您好 你好 咋办 咋样 应该 到底 嗯嗯 大概 那个啥 一下子 问一下 请教 的时候 这种 那种 "
-    "有点 比较 非常 特别 真的".split()), key=lambda w: (-len(w), w)))
+    "有点 比较 非常 特别 真的 "
+    # written Cantonese, as normalize() leaves it (點樣 → 点样, 係咪 → 系咪)
+    "点样 点解 点算 几时 几耐 几多 边度 系咪 系不系 得不得".split()), key=lambda w: (-len(w), w)))
 STOP_SET = frozenset(STOP_WORDS)
 # Alternatives longest first: at each position the longest filler word wins, as in engine.js.
 _STOP_WORD = re.compile("|".join(map(re.escape, STOP_WORDS)))
 # 弄 and 搞 (do, make) too: 怎么弄 is not a filler word, or 怎么弄个账号 loses the 弄 of 弄个账号.
-PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢弄搞")
+PARTICLES = frozenset("吗呢啊吧呀嘛哦哈么的了我你您呗啦嘞咋请是个啥哪呃嗯哎诶喔噢弄搞㗎㖞啰啩咩喇")
 
 # What a question asks (why, how, whether, when, how much, where) and whether it says something
 # does not work. Most of these words are filler above, so no content matches them; but two
 # questions that mean the same ask the same thing (为什么不能退款 is not 怎么退款), so questions
 # and queries are both tagged with the kinds of what they ask.
 INTENTS = {
-    "why": "为什么 为啥 为何 怎么会 咋会",
-    "how": "怎么 如何 怎样 怎么办 怎么弄 怎么搞 怎么操作 咋办 咋 方法",
-    "can": "能不能 可不可以 可以 能否 是否 行不行 会不会",
-    "when": "多久 什么时候 几天 多长时间 何时 几号 几点",
-    "much": "多少",
-    "where": "哪里 哪儿 在哪 哪",
+    "why": "为什么 为啥 为何 怎么会 咋会 点解",
+    "how": "怎么 如何 怎样 怎么办 怎么弄 怎么搞 怎么操作 咋办 咋 方法 点样 点算",
+    "can": "能不能 可不可以 可以 能否 是否 行不行 会不会 系咪 系不系 得不得",
+    "when": "多久 什么时候 几天 多长时间 何时 几号 几点 几时 几耐",
+    "much": "多少 几多",
+    "where": "哪里 哪儿 在哪 哪 边度",
     "not": "不能 无法 不了 没法 不可以 不行",
 }
 INTENT_KINDS = tuple(INTENTS)
@@ -97,12 +99,18 @@ def _replace_numeral(match: re.Match) -> str:
 
 # Taiwan and Hong Kong write 著 for the particle 着 (等著, 分著付); OpenCC keeps 著 as it is.
 TRADITIONAL_USAGE = {"著": "着"}
+# Hong Kong shoppers type written Cantonese (部機壞咗, 冇貨, 用唔到). These characters are
+# Cantonese only, so each reads as its Mandarin word anywhere: 冇 is 没, 咗 is 了, 唔 is 不.
+# Cantonese words of two characters (點樣, 幾時, 邊度) are filler and intent words below.
+CANTONESE_USAGE = {"冇": "没", "咗": "了", "嘅": "的", "唔": "不", "啲": "些", "畀": "给", "攞": "拿",
+                   "喺": "在", "佢": "他", "睇": "看", "嚟": "来", "搵": "找", "揾": "找"}
 
 
 @functools.lru_cache(maxsize=1)
 def traditional_to_simplified() -> dict[str, str]:
-    """Character map from OpenCC's TSCharacters table (first candidate for one-to-many), and the
-    Traditional forms its STCharacters table gives that TSCharacters lacks (暱稱 is 昵称, 牠 is 它)."""
+    """Character map from OpenCC's TSCharacters table (first candidate for one-to-many), the
+    Traditional forms its STCharacters table gives that TSCharacters lacks (暱稱 is 昵称, 牠 is 它),
+    and Cantonese-only characters (冇 is 没)."""
     import opencc
 
     dictionary = Path(opencc.__file__).parent / "dictionary"
@@ -120,6 +128,7 @@ def traditional_to_simplified() -> dict[str, str]:
         if len(source) == 1 and len(target) == 1:
             mapping[source] = target
     mapping.update(TRADITIONAL_USAGE)
+    mapping.update(CANTONESE_USAGE)
     simplified_forms = table("STCharacters.txt")
     for simplified, forms in simplified_forms.items():
         for form in forms:
