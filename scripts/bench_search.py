@@ -69,6 +69,7 @@ REPO = S.REPO
 OWN_QUERIES = REPO / "tests" / "data" / "search_queries.jsonl"
 BLIND_QUERIES = REPO / "tests" / "data" / "blind_queries.jsonl"
 DEV_QUERIES = REPO / "tests" / "data" / "dev_queries.jsonl"
+THIRD_QUERIES = REPO / "tests" / "data" / "third_queries.jsonl"  # Traditional (Taiwan, Hong Kong), typos, sentences
 AFQMC_DEFAULT = REPO.parent / "shared" / "bench" / "afqmc"
 SIZE_QUERIES = ["退款多久到账", "发票怎么开", "tuihuo", "推货", "退貨要多久"]
 BATCH = 100
@@ -584,7 +585,8 @@ def _main(args, work: Path, report: dict, problems: list[str], started: float) -
     for query in own:
         query.group = "own set"
     sample = Dataset("sample", "sample site (repository faq/)", REPO / "faq", work / "sample",
-                     own + S.read_blind_queries(BLIND_QUERIES) + S.read_dev_queries(DEV_QUERIES))
+                     own + S.read_blind_queries(BLIND_QUERIES) + S.read_dev_queries(DEV_QUERIES)
+                     + S.read_dev_queries(THIRD_QUERIES, "third blind set (tuned against)"))
     sample.work.mkdir()
     datasets = [sample]
 

@@ -103,12 +103,12 @@ def read_blind_queries(path: Path) -> list[Query]:
     return queries
 
 
-def read_dev_queries(path: Path) -> list[Query]:
-    """The second blind set: written like the first (question and category titles only), all of it
-    read while tuning; it has no held-out half."""
+def read_dev_queries(path: Path, group: str = "second blind set (tuned against)") -> list[Query]:
+    """The second and third blind sets: written like the first (question and category titles
+    only), all of them read while tuning; they have no held-out half."""
     queries = read_queries(path, "expected", "?")
     for query in queries:
-        query.group = "second blind set (tuned against)"
+        query.group = group
     return queries
 
 
