@@ -30,7 +30,7 @@ QUERIES = [json.loads(line) for line in (ROOT / "tests" / "data" / "search_queri
 ODD = ["x" * 10_000, "😀😀😀", "\x00\x01\x1f", "？？！！……", "<script>alert(1)</script>", "七天无理由", "十五天",
        "tui kuan", "tuik", "zmtk", "發票抬頭", "推货", "退 款", "", "想换一个", "第一次买", "一个工作日", "一件退一件",
        "发piao", "tui款", "退kuan怎么办", "fa票抬头", "发 piao", "iphone发票", "7天tui", "怎么弄个账号", "发票怎么搞", "付完款多久发货", "退了款", "开个票", "下了单了", "暱稱怎麼改",
-       "积分是怎么攒的", "密码想换个", "花呗还款", "部機壞咗點樣攞去整", "幾時到貨㗎", "退款退货" * 16]
+       "积分是怎么攒的", "密码想换个", "花呗还款", "部機壞咗點樣攞去整", "幾時到貨㗎", "你们家卖的是正平吗", "申请黄货", "资付宝", "能开只质发票吗", "退款退货" * 16]
 PREFIX = ["tui", "fap", "yunf"]  # the search box also tries ASCII prefixes of the last word
 
 

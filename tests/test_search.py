@@ -55,6 +55,28 @@ def test_written_cantonese_finds_what_the_mandarin_question_finds(sample, canton
     assert top(searcher, cantonese, 1) == top(searcher, mandarin, 1)
 
 
+@pytest.mark.parametrize("query, expected", [
+    ("你们家卖的是正平吗", "product-authenticity"),  # zhengping: the final of 品 said as 平 (in/ing)
+    ("黄货怎么申请", "how-to-exchange"),            # huang for huan: 换货
+    ("可以货到护款吗", "cash-on-delivery"),          # hu for fu: 付款
+])
+def test_a_typo_of_a_southern_accent_is_guessed(sample, query, expected):
+    assert top(sample[3], query, 1) == [expected]
+
+
+def test_confused_spellings_need_no_lexicon_shard_the_exact_ones_do_not():
+    """The browser fetches the pinyin lexicon by a spelling's first two letters: an accent's guess
+    must not cost a request of its own."""
+    from faqkb.search.text import char_pinyins
+
+    for query in ("正平", "黄货", "资付宝", "能开只质发票吗", "shen份正", "你们家卖的是正平吗", common_characters()[:40]):
+        analysis = search.analyze(query)
+        candidates = search.typo_candidates(analysis, [], char_pinyins)
+        exact = {search.term_key(s) for s, _, _, fuzzy in candidates if not fuzzy}
+        assert any(fuzzy for *_, fuzzy in candidates), query
+        assert {search.term_key(s) for s, _, _, fuzzy in candidates if fuzzy} <= exact, query
+
+
 def test_pinyin_initials_and_homophone_typos(sample):
     searcher = sample[3]
     assert "how-to-return" in top(searcher, "tuihuo", 3)
@@ -153,7 +175,10 @@ def test_absurd_input_costs_a_bounded_number_of_lookups(sample, query):
     # SPLIT_GAP characters before or after it.
     first_rounds = 4 * search.QUERY_MAX_CHARS * search.MAX_TERM_LENGTH
     split = search.QUERY_MAX_CHARS * search.SPLIT_PART_MAX * 2 * (search.SPLIT_GAP + 1) * search.SPLIT_PART_MAX
-    assert searcher.lookups <= first_rounds + split
+    # Typo guesses of 2 and 3 characters, each reading of one of them confused in up to 7 ways.
+    readings = search.PINYIN_READINGS
+    fuzzy = search.QUERY_MAX_CHARS * sum(length * readings * 7 * readings ** (length - 1) for length in (2, 3))
+    assert searcher.lookups <= first_rounds + split + fuzzy
 
 
 def test_query_set_recall_stays_above_the_floor(sample):

@@ -293,22 +293,31 @@
       for (var p = start; p < end; p++) if (!weak.has(p)) return false;
       return true;
     }
+    // Every combination of the characters' readings, then those with one reading confused
+    // (query.typo_candidates): [spelling, fuzzy].
     function spellings(start, end) {
       var options = [];
       for (var p = start; p < end; p++) options.push((readingsOf(analysis.text[p]) || []).slice(0, limit));
       if (options.some(function (o) { return o.length === 0; })) return [];
-      return product(options).map(function (combo) { return combo.join(""); });
+      var all = product(options).map(function (combo) { return [combo.join(""), false]; });
+      options.forEach(function (choices, i) {
+        var confused = [];
+        choices.forEach(function (reading) { confused = confused.concat(fuzzySpellings(reading, i > 0, meta.constants)); });
+        var mixed = options.slice(0, i).concat([confused], options.slice(i + 1));
+        product(mixed).forEach(function (combo) { all.push([combo.join(""), true]); });
+      });
+      return all;
     }
-    function add(spelling, start, end) {
+    function add(spelling, start, end, fuzzy) {
       var key = spelling + "\u0000" + start + "\u0000" + end;
-      if (!seen.has(key)) { seen.add(key); out.push([spelling, start, end]); }
+      if (!seen.has(key)) { seen.add(key); out.push([spelling, start, end, fuzzy]); }
     }
     analysis.cjk.forEach(function (piece) {
       var text = piece[0], start = piece[1];
       [2, 3].forEach(function (length) {
         for (var i = 0; i + length <= text.length; i++) {
           if (!allWeak(start + i, start + i + length)) continue;
-          spellings(start + i, start + i + length).forEach(function (s) { add(s, start + i, start + i + length); });
+          spellings(start + i, start + i + length).forEach(function (s) { add(s[0], start + i, start + i + length, s[1]); });
         }
       });
     });
@@ -317,10 +326,10 @@
       if (!LETTERS.test(token)) return;
       meta.constants.mixedHanLengths.forEach(function (length) {
         if (allWeak(start - length, start)) {
-          spellings(start - length, start).forEach(function (s) { add(s + token, start - length, end); });
+          spellings(start - length, start).forEach(function (s) { add(s[0] + token, start - length, end, s[1]); });
         }
         if (allWeak(end, end + length)) {
-          spellings(end, end + length).forEach(function (s) { add(token + s, start, end + length); });
+          spellings(end, end + length).forEach(function (s) { add(token + s[0], start, end + length, s[1]); });
         }
       });
     });
@@ -334,6 +343,34 @@
     return weak.size > 1 || analysis.ascii.some(function (tokenAt) {
       return LETTERS.test(tokenAt[0]) && (weak.has(tokenAt[1] - 1) || weak.has(tokenAt[1] + tokenAt[0].length));
     });
+  }
+
+  // A syllable as an accent or a slip spells it (query.fuzzy_spellings): its final swapped
+  // (an/ang, en/eng, in/ing) and, when `initial`, its initial (zh/z, ch/c, sh/s, n/l, h/f).
+  function fuzzySpellings(reading, initial, constants) {
+    var out = [];
+    function push(v) { if (v !== reading && out.indexOf(v) < 0) out.push(v); }
+    function endsWith(s, t) { return s.length >= t.length && s.slice(s.length - t.length) === t; }
+    constants.fuzzyFinals.forEach(function (pair) {
+      [[pair[0], pair[1]], [pair[1], pair[0]]].forEach(function (ab) {
+        var a = ab[0], b = ab[1];
+        if (endsWith(reading, a) && !(a === "an" && endsWith(reading, "ang")) &&
+            !(a === "en" && endsWith(reading, "eng")) && !(a === "in" && endsWith(reading, "ing"))) {
+          push(reading.slice(0, reading.length - a.length) + b);
+        }
+      });
+    });
+    if (initial) {
+      constants.fuzzyInitials.forEach(function (pair) {
+        [[pair[0], pair[1]], [pair[1], pair[0]]].forEach(function (ab) {
+          var a = ab[0], b = ab[1];
+          if (reading.slice(0, a.length) === a && !(a.length === 1 && reading.charAt(1) === "h" && "zcs".indexOf(a) >= 0)) {
+            push(b + reading.slice(a.length));
+          }
+        });
+      });
+    }
+    return out;
   }
 
   function product(options) {
@@ -609,8 +646,9 @@
             return loadKeys(candidates.map(function (cand) { return termKey(cand[0]); }), meta).then(function () {
               candidates.forEach(function (cand) {
                 if (has(cand[0])) {
-                  found.push(QueryTerm(cand[0], meta.constants.typoFactor * cjkWeight(cand[2] - cand[1], meta.constants),
-                                       cand[1], cand[2], false, true));
+                  var weight = meta.constants.typoFactor * cjkWeight(cand[2] - cand[1], meta.constants) *
+                    (cand[3] ? meta.constants.fuzzyFactor : 1);
+                  found.push(QueryTerm(cand[0], weight, cand[1], cand[2], false, true));
                 }
               });
               return [analysis, found];

@@ -5,8 +5,9 @@ search metadata; tests run the same queries through both and compare the results
 
 A query is normalised, split at filler words, and every substring found in the term table becomes
 a query term (so 偏远地区 matches 地区, and 退款 matches 退款 and its characters). Characters
-that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货), also
-joined to the letters typed next to them (发piao → fapiao). A word of the table that a clause says
+that no word of two or more characters explains are tried as pinyin (推货 → tuihuo → 退货), with
+one syllable as a southern accent says it (正平 → zhengpin → 正品), and joined to the letters typed
+next to them (发piao → fapiao). A word of the table that a clause says
 in two parts, apart or turned round, matches over both (积分是怎么攒的: 攒积分; split_terms).
 ASCII tokens match words, pinyin and initials (tuikuan, tk), joined (tui kuan) or split (zmtk).
 A match that scores under a quarter of the term's best (the word only in an answer) covers half
@@ -54,6 +55,12 @@ MIN_COVERAGE = 0.1
 # queries get it or no result at all, on the tuning half of the blind query set).
 WEAK_SHARE = 0.45
 PINYIN_READINGS = 2
+# Spellings a southern accent, or a slip on the input method, confuses (正平 for 正品, 黄货 for 换货,
+# 资付宝 for 支付宝). One of them per guess; an initial only after the guess's first syllable, so a
+# guess never needs a lexicon shard the exact spellings do not (shards go by the first two letters).
+FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"))
+FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("h", "f"))
+FUZZY_FACTOR = 0.8
 SEPARABLE_INFIXES = "了完过个"  # between a verb and its object: 付完款 is 付款, 下了单 is 下单
 MIXED_HAN_LENGTHS = (1, 2)  # Han characters joined to a word of letters next to them (发piao, 退kuan)
 INTENT_WEIGHT = 2.5
@@ -68,7 +75,8 @@ CONSTANTS = {
     "cjkWeights": [0, CJK_WEIGHTS[1], CJK_WEIGHTS[2], CJK_WEIGHTS[3]], "cjkLongWeight": CJK_LONG_WEIGHT,
     "asciiWeight": ASCII_WEIGHT, "asciiJoinedWeight": ASCII_JOINED_WEIGHT, "asciiPieceWeight": ASCII_PIECE_WEIGHT,
     "asciiPrefixWeight": ASCII_PREFIX_WEIGHT, "asciiPrefixLimit": ASCII_PREFIX_LIMIT, "typoFactor": TYPO_FACTOR,
-    "splitFactor": SPLIT_FACTOR, "splitPartMax": SPLIT_PART_MAX, "splitGap": SPLIT_GAP,
+    "fuzzyFinals": [list(pair) for pair in FUZZY_FINALS], "fuzzyInitials": [list(pair) for pair in FUZZY_INITIALS],
+    "fuzzyFactor": FUZZY_FACTOR, "splitFactor": SPLIT_FACTOR, "splitPartMax": SPLIT_PART_MAX, "splitGap": SPLIT_GAP,
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
     "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "separableInfixes": SEPARABLE_INFIXES,
     "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
@@ -281,25 +289,53 @@ def typo_candidates(analysis: Analysis, found: list[QueryTerm], readings: Callab
     def all_weak(start: int, end: int) -> bool:
         return all(p in weak for p in range(start, end))
 
-    def spellings(start: int, end: int) -> list[str]:
+    def spellings(start: int, end: int) -> list[tuple[str, bool]]:
+        """Every combination of the characters' readings, then those with one reading confused."""
         options = [readings(analysis.text[p])[:PINYIN_READINGS] for p in range(start, end)]
-        return ["".join(combo) for combo in itertools.product(*options)] if all(options) else []
+        if not all(options):
+            return []
+        out = [("".join(combo), False) for combo in itertools.product(*options)]
+        for i, choices in enumerate(options):
+            confused = [v for reading in choices for v in fuzzy_spellings(reading, i > 0)]
+            out += [("".join(combo), True) for combo in itertools.product(*options[:i], confused, *options[i + 1:])]
+        return out
 
     for piece, start in analysis.cjk:
         for length in (2, 3):
             for i in range(len(piece) - length + 1):
                 if all_weak(start + i, start + i + length):
-                    candidates += [(s, start + i, start + i + length) for s in spellings(start + i, start + i + length)]
+                    candidates += [(s, start + i, start + i + length, f) for s, f in spellings(start + i, start + i + length)]
     for token, start in analysis.ascii:
         if not token.isalpha():
             continue
         end = start + len(token)
         for length in MIXED_HAN_LENGTHS:
             if all_weak(start - length, start):
-                candidates += [(s + token, start - length, end) for s in spellings(start - length, start)]
+                candidates += [(s + token, start - length, end, f) for s, f in spellings(start - length, start)]
             if all_weak(end, end + length):
-                candidates += [(token + s, start, end + length) for s in spellings(end, end + length)]
-    return list(dict.fromkeys(candidates))
+                candidates += [(token + s, start, end + length, f) for s, f in spellings(end, end + length)]
+    # The first of a spelling at a span wins: an exact reading before a confused one.
+    unique: dict[tuple[str, int, int], bool] = {}
+    for spelling, start, end, fuzzy in candidates:
+        unique.setdefault((spelling, start, end), fuzzy)
+    return [(spelling, start, end, fuzzy) for (spelling, start, end), fuzzy in unique.items()]
+
+
+def fuzzy_spellings(reading: str, initial: bool) -> list[str]:
+    """A syllable as an accent or a slip spells it: its final (an/ang, en/eng, in/ing) and, when
+    `initial`, its initial (zh/z, ch/c, sh/s, n/l, h/f) swapped for the other of the pair."""
+    out = []
+    for one, other in FUZZY_FINALS:
+        for a, b in ((one, other), (other, one)):
+            if reading.endswith(a) and not (a == "an" and reading.endswith("ang")) \
+                    and not (a == "en" and reading.endswith("eng")) and not (a == "in" and reading.endswith("ing")):
+                out.append(reading[:-len(a)] + b)
+    if initial:
+        for one, other in FUZZY_INITIALS:
+            for a, b in ((one, other), (other, one)):
+                if reading.startswith(a) and not (len(a) == 1 and reading[1:2] == "h" and a in "zcs"):
+                    out.append(b + reading[len(a):])
+    return [v for v in dict.fromkeys(out) if v != reading]
 
 
 def coverage_units(analysis: Analysis, found: list[QueryTerm]) -> dict[int, float]:
@@ -408,9 +444,10 @@ class Searcher:
         """Every step of a query: what engine.js computes too (tests compare them step by step)."""
         analysis = analyze(query)
         found = match_terms(analysis, self.has, self.prefix_terms, prefix)
-        for spelling, start, end in typo_candidates(analysis, found, lambda ch: self.pinyin.get(ch, [])):
+        for spelling, start, end, fuzzy in typo_candidates(analysis, found, lambda ch: self.pinyin.get(ch, [])):
             if self.has(spelling):
-                found.append(QueryTerm(spelling, TYPO_FACTOR * cjk_weight(end - start), start, end, guess=True))
+                weight = TYPO_FACTOR * cjk_weight(end - start) * (FUZZY_FACTOR if fuzzy else 1.0)
+                found.append(QueryTerm(spelling, weight, start, end, guess=True))
         ranked = rank(analysis, found, self.postings, self.question, self.data.intent_scores, limit)
         return QuerySteps(analysis, found, ranked)
 
