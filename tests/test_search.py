@@ -498,3 +498,21 @@ def test_a_shop_synonym_group_joins_the_general_group_it_shares_a_word_with():
     table = vocabulary([["花呗", "蚂蚁先用后付"]])
     assert general - {"花呗"} <= set(table["蚂蚁先用后付"])  # 花被 (a typo) still finds 花呗's entries
     assert "花被" in table["花呗"]
+
+
+@pytest.mark.parametrize("asked_more", ["refund-time", "refund-arrival"])
+def test_among_near_ties_the_more_asked_entry_comes_first(write_tree, asked_more):
+    """The seed rule, most asked first, across categories too: the site's order (退换货 before 支付,
+    by `order`) does not decide between two questions that say the same thing."""
+    frequencies = {"refund-time": 1, "refund-arrival": 1, asked_more: 300}
+    faq = write_tree({
+        "returns/_category.yml": "title: 退换货\norder: 1\n",
+        "returns/items.yml": yaml.safe_dump([{"id": "refund-time", "question": "退款多久能到账？", "answer": "一般三天内。",
+                                              "frequency": frequencies["refund-time"]}], allow_unicode=True),
+        "payment/_category.yml": "title: 支付\norder: 2\n",
+        "payment/items.yml": yaml.safe_dump([{"id": "refund-arrival", "question": "退款多久会到账？", "answer": "一般三天内。",
+                                              "frequency": frequencies["refund-arrival"]}], allow_unicode=True),
+    })
+    content, problems = check(faq)
+    assert not [p for p in problems if p.is_error]
+    assert top(Searcher(*search_data(content)), "退款到账") == [asked_more]

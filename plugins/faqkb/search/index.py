@@ -22,7 +22,7 @@ from ..content.order import by_frequency, sorted_categories
 from .text import INTENT_KINDS, Segmenter, intents, normalize, question_characters, vocabulary
 
 FIELD_WEIGHTS = {"question": 3.0, "aliases": 2.4, "tags": 1.5, "category": 0.8, "answer": 0.7}
-FREQUENCY_WEIGHT = 0.3  # how much the most-asked entry gains over one never asked, among equal matches
+FREQUENCY_WEIGHT = 0.1  # how much the most-asked entry gains over one never asked, among equal matches
 SCORE_SCALE = 100  # scores are stored as integers: round(score * SCORE_SCALE)
 # Long or repetitive fields skip some kinds of terms: indexing time grows with the number of
 # postings, and pinyin of answer words or single characters of category titles add little.
