@@ -399,7 +399,7 @@
     sortedKeys(units).forEach(function (p) { total += units.get(p); });
     if (total <= 0) return [];
     // per entry and query position, the best credit of the terms it matches there
-    var credit = new Map(), cover = new Map(), matched = new Map(), characters = new Map();
+    var credit = new Map(), cover = new Map(), matched = new Map(), characters = new Map(), wordCharacters = new Map();
     var anyWord = found.some(function (t) { return !t.unigram && !t.guess; });
     found.forEach(function (term) {
       var fullValue = term.unigram ? c.unigramCover : 1.0, length = term.length || term.end - term.start;
@@ -424,6 +424,10 @@
         if (term.unigram || term.guess) {
           if (!characters.has(number)) characters.set(number, new Set());
           for (var q = term.start; q < term.end; q++) if (isCjk(analysis.text[q])) characters.get(number).add(analysis.text[q]);
+        } else if (!term.length && posting[1] >= c.wordHeldShare * best) {
+          // characters held only through a word matched well: the question says it with a synonym
+          if (!wordCharacters.has(number)) wordCharacters.set(number, new Set());
+          for (var w = term.start; w < term.end; w++) if (isCjk(analysis.text[w])) wordCharacters.get(number).add(analysis.text[w]);
         }
         if (matched.get(number).indexOf(term.term) < 0) matched.get(number).push(term.term);
       });
@@ -449,7 +453,9 @@
       var bonus = 0;
       meta.intentScores.forEach(function (value, kind) { if (shared >> kind & 1) bonus += value; });
       score += c.intentWeight * bonus;
-      var held = size && analysis.cjk.length ? Math.min(1.0, (characters.has(number) ? characters.get(number).size : 0) / size) : 1.0;
+      var own = characters.get(number) || new Set(), byWord = 0;
+      (wordCharacters.get(number) || new Set()).forEach(function (ch) { if (!own.has(ch)) byWord += 1; });
+      var held = size && analysis.cjk.length ? Math.min(1.0, (own.size + c.wordHeld * byWord) / size) : 1.0;
       var questionCover = c.questionCoverFloor + (1 - c.questionCoverFloor) * held;
       ranked.push([number, score * share * share * questionCover, matched.get(number), share]);
     });

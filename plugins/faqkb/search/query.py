@@ -68,6 +68,11 @@ INTENT_WEIGHT = 2.5
 # of what they would toward the share of the query an entry covers.
 FAINT_SHARE = 0.25
 FAINT_COVER = 0.5
+# A query character an entry holds only through a word it matches (直接退钱 for 仅退款) counts this
+# much toward the share of its question the query holds; the word must score at least
+# WORD_HELD_SHARE of its best entry's score there (not a faint answer match).
+WORD_HELD = 0.5
+WORD_HELD_SHARE = 0.5
 QUESTION_COVER_FLOOR = 0.3  # the factor for an entry whose question shares no character with the query
 
 CONSTANTS = {
@@ -80,6 +85,7 @@ CONSTANTS = {
     "unigramCover": UNIGRAM_COVER, "minCoverage": MIN_COVERAGE, "pinyinReadings": PINYIN_READINGS,
     "weakMisses": WEAK_MISSES, "mixedHanLengths": list(MIXED_HAN_LENGTHS), "separableInfixes": SEPARABLE_INFIXES,
     "intentWeight": INTENT_WEIGHT, "questionCoverFloor": QUESTION_COVER_FLOOR,
+    "wordHeld": WORD_HELD, "wordHeldShare": WORD_HELD_SHARE,
     "weakShare": WEAK_SHARE, "faintShare": FAINT_SHARE, "faintCover": FAINT_COVER, "scoredPostings": SCORED_POSTINGS,
 }
 
@@ -358,8 +364,10 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
     cover: dict[int, dict[int, float]] = {}
     matched: dict[int, list[str]] = {}
     # Per entry, the query characters it holds: single characters (indexed from question, aliases
-    # and tags only) and the typed characters a pinyin guess stands for.
+    # and tags only) and the typed characters a pinyin guess stands for. Apart, those of words it
+    # matches well but not character by character: its question says them with a synonym.
     characters: dict[int, set[str]] = {}
+    word_characters: dict[int, set[str]] = {}
     any_word = any(not term.unigram and not term.guess for term in found)
     for term in found:
         full_value = UNIGRAM_COVER if term.unigram else 1.0
@@ -386,6 +394,9 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
                     doc_cover[p] = value
             if term.unigram or term.guess:
                 characters.setdefault(number, set()).update(ch for ch in analysis.text[term.start:term.end] if is_cjk(ch))
+            elif not term.length and score >= WORD_HELD_SHARE * best:
+                word_characters.setdefault(number, set()).update(
+                    ch for ch in analysis.text[term.start:term.end] if is_cjk(ch))
             terms = matched.setdefault(number, [])
             if term.term not in terms:
                 terms.append(term.term)
@@ -403,7 +414,9 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
                     for p in sorted(units) if p in asked or p in doc_cover) / total
         if share >= MIN_COVERAGE:
             score += INTENT_WEIGHT * sum(value for kind, value in enumerate(intent_scores) if shared >> kind & 1)
-            held = min(1.0, len(characters.get(number, ())) / size) if size and analysis.cjk else 1.0
+            own = characters.get(number, set())
+            by_word = len(word_characters.get(number, set()) - own)
+            held = min(1.0, (len(own) + WORD_HELD * by_word) / size) if size and analysis.cjk else 1.0
             question_cover = QUESTION_COVER_FLOOR + (1 - QUESTION_COVER_FLOOR) * held
             ranked.append((number, score * share * share * question_cover, matched[number], share))
     ranked.sort(key=lambda item: (-item[1], item[0]))
