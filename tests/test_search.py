@@ -331,13 +331,17 @@ def test_postings_past_the_scored_ones_list_every_question_with_the_term_at_one_
     assert long_lists > 100
 
 
-def help_content(write_tree, entries: list[dict]):
-    """Checked content of one category, 帮助, holding `entries`."""
-    faq = write_tree({"help/_category.yml": "title: 帮助\n",
-                      "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)})
+def checked(faq: Path):
+    """The content of `faq`, which must have no errors."""
     content, problems = check(faq)
     assert not [p for p in problems if p.is_error]
     return content
+
+
+def help_content(write_tree, entries: list[dict]):
+    """Checked content of one category, 帮助, holding `entries`."""
+    return checked(write_tree({"help/_category.yml": "title: 帮助\n",
+                               "help/help.yml": yaml.safe_dump(entries, allow_unicode=True, sort_keys=False)}))
 
 
 def common_words_tree(write_tree):
@@ -513,9 +517,7 @@ def test_among_near_ties_the_more_asked_entry_comes_first(write_tree, asked_more
         "payment/items.yml": yaml.safe_dump([{"id": "refund-arrival", "question": "退款多久会到账？", "answer": "一般三天内。",
                                               "frequency": frequencies["refund-arrival"]}], allow_unicode=True),
     })
-    content, problems = check(faq)
-    assert not [p for p in problems if p.is_error]
-    assert top(Searcher(*search_data(content)), "退款到账") == [asked_more]
+    assert top(Searcher(*search_data(checked(faq))), "退款到账") == [asked_more]
 
 
 @pytest.mark.parametrize("query", ["东西一直没发货 我不想要了 能直接退钱吗 不用寄回", "快递一直没送到 我不想要了 能直接退钱不用退货吗"])

@@ -409,6 +409,8 @@
         floor = Infinity;
         listed.forEach(function (posting) { if (posting[1] < floor) floor = posting[1]; });
       }
+      var termCharacters = [];
+      for (var q = term.start; q < term.end; q++) if (isCjk(analysis.text[q])) termCharacters.push(analysis.text[q]);
       listed.forEach(function (posting) {
         // a faint match (the word only in an answer) covers less (query.FAINT_SHARE); the lowest
         // score of a long list is that of the entries holding the term in their question
@@ -421,13 +423,13 @@
           if ((docCredit.get(p) || 0.0) < perPosition) docCredit.set(p, perPosition);
           if (units.has(p) && (docCover.get(p) || 0.0) < value) docCover.set(p, value);
         }
-        if (term.unigram || term.guess) {
-          if (!characters.has(number)) characters.set(number, new Set());
-          for (var q = term.start; q < term.end; q++) if (isCjk(analysis.text[q])) characters.get(number).add(analysis.text[q]);
-        } else if (!term.length && posting[1] >= c.wordHeldShare * best) {
-          // characters held only through a word matched well: the question says it with a synonym
-          if (!wordCharacters.has(number)) wordCharacters.set(number, new Set());
-          for (var w = term.start; w < term.end; w++) if (isCjk(analysis.text[w])) wordCharacters.get(number).add(analysis.text[w]);
+        // characters held one by one, or only through a word matched well (said with a synonym)
+        var heldBy = term.unigram || term.guess ? characters
+          : !term.length && posting[1] >= c.wordHeldShare * best ? wordCharacters : null;
+        if (heldBy) {
+          if (!heldBy.has(number)) heldBy.set(number, new Set());
+          var heldSet = heldBy.get(number);
+          termCharacters.forEach(function (ch) { heldSet.add(ch); });
         }
         if (matched.get(number).indexOf(term.term) < 0) matched.get(number).push(term.term);
       });

@@ -378,6 +378,7 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
         # A long list ends with every other entry holding the term in its question, aliases or tags,
         # at the lowest score (index.SCORED_POSTINGS): not faint.
         floor = min(scores) if len(listed) > SCORED_POSTINGS else -1
+        term_characters = [ch for ch in analysis.text[term.start:term.end] if is_cjk(ch)]
         for number, score in listed:
             # A faint match (the word only in the answer, or in a long answer of a rarely asked
             # entry) covers less of the query than the question's own words.
@@ -392,11 +393,10 @@ def rank(analysis: Analysis, found: list[QueryTerm], postings: Callable[[str], l
             for p in range(term.start, term.end):
                 if p in units and doc_cover.get(p, 0.0) < value:
                     doc_cover[p] = value
-            if term.unigram or term.guess:
-                characters.setdefault(number, set()).update(ch for ch in analysis.text[term.start:term.end] if is_cjk(ch))
-            elif not term.length and score >= WORD_HELD_SHARE * best:
-                word_characters.setdefault(number, set()).update(
-                    ch for ch in analysis.text[term.start:term.end] if is_cjk(ch))
+            held_by = characters if term.unigram or term.guess else (
+                word_characters if not term.length and score >= WORD_HELD_SHARE * best else None)
+            if held_by is not None:
+                held_by.setdefault(number, set()).update(term_characters)
             terms = matched.setdefault(number, [])
             if term.term not in terms:
                 terms.append(term.term)
